@@ -1,0 +1,99 @@
+/**
+ * Every public error: its stable reason, the `extensions.code` clients branch on, the HTTP
+ * status, and the message. This table is the contract; messages quoted from the spec page
+ * (`Missing Authorization header`, `Invalid token`, ...) must not change.
+ *
+ * A reason with `message: null` takes its message at the throw site (for example a GraphQL
+ * validation message naming the field); such messages must never carry secrets or SQL.
+ */
+export const ERROR_CATALOGUE = {
+  // Authentication (RFC 6750: 401 with WWW-Authenticate: Bearer)
+  MISSING_TOKEN: { code: 'UNAUTHENTICATED', status: 401, message: 'Missing Authorization header' },
+  BAD_AUTH_SCHEME: {
+    code: 'UNAUTHENTICATED',
+    status: 401,
+    message: 'Invalid Authorization header format. Expected: Bearer <token>',
+  },
+  MALFORMED_TOKEN: { code: 'UNAUTHENTICATED', status: 401, message: 'Invalid token' },
+  INVALID_SIGNATURE: { code: 'UNAUTHENTICATED', status: 401, message: 'Invalid token' },
+  UNKNOWN_KEY: { code: 'UNAUTHENTICATED', status: 401, message: 'Invalid token' },
+  ALGORITHM_NOT_ALLOWED: { code: 'UNAUTHENTICATED', status: 401, message: 'Invalid token' },
+  MISSING_IDENTITY: { code: 'UNAUTHENTICATED', status: 401, message: 'Invalid token' },
+  MISSING_EXPIRY: { code: 'UNAUTHENTICATED', status: 401, message: 'Invalid token' },
+  TOKEN_TOO_LONG_LIVED: { code: 'UNAUTHENTICATED', status: 401, message: 'Invalid token' },
+  TOKEN_EXPIRED: { code: 'UNAUTHENTICATED', status: 401, message: 'Token has expired' },
+  TOKEN_NOT_YET_VALID: { code: 'UNAUTHENTICATED', status: 401, message: 'Token is not yet valid' },
+  INVALID_ISSUER: { code: 'UNAUTHENTICATED', status: 401, message: 'Invalid token issuer' },
+  INVALID_AUDIENCE: { code: 'UNAUTHENTICATED', status: 401, message: 'Invalid token audience' },
+  TOKEN_REVOKED: { code: 'UNAUTHENTICATED', status: 401, message: 'Token has been revoked' },
+  KEYS_UNAVAILABLE: {
+    code: 'UNAUTHENTICATED',
+    status: 401,
+    message: 'Invalid token',
+  },
+  INVALID_API_KEY: { code: 'UNAUTHENTICATED', status: 401, message: 'Invalid API key' },
+
+  // Authorization
+  INSUFFICIENT_SCOPE: {
+    code: 'FORBIDDEN',
+    status: 403,
+    message: 'Insufficient scope for this operation',
+  },
+  MISSING_ROLE: { code: 'FORBIDDEN', status: 403, message: 'User does not have permission' },
+  PERMISSION_DENIED: { code: 'FORBIDDEN', status: 403, message: 'User does not have permission' },
+  /** An `inject` claim is absent from a valid token: the caller cannot be scoped, so refuse. */
+  MISSING_INJECT_CLAIM: { code: 'FORBIDDEN', status: 403, message: null },
+
+  // The request itself (GraphQL over HTTP)
+  PARSE_ERROR: { code: 'GRAPHQL_PARSE_FAILED', status: 400, message: null },
+  VALIDATION_ERROR: { code: 'GRAPHQL_VALIDATION_FAILED', status: 400, message: null },
+  BAD_REQUEST: { code: 'BAD_REQUEST', status: 400, message: null },
+  BAD_USER_INPUT: { code: 'BAD_USER_INPUT', status: 400, message: null },
+  EMPTY_FILTER: { code: 'BAD_USER_INPUT', status: 400, message: null },
+  OPERATION_NOT_FOUND: { code: 'BAD_REQUEST', status: 400, message: null },
+  INTROSPECTION_DISABLED: {
+    code: 'INTROSPECTION_DISABLED',
+    status: 400,
+    message: 'Introspection is disabled on this server',
+  },
+  METHOD_NOT_ALLOWED: { code: 'METHOD_NOT_ALLOWED', status: 405, message: null },
+  MUTATION_OVER_GET: {
+    code: 'METHOD_NOT_ALLOWED',
+    status: 405,
+    message: 'Mutations must be sent with POST, not GET',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    status: 415,
+    message: 'Content-Type must be application/json',
+  },
+  NOT_ACCEPTABLE: {
+    code: 'NOT_ACCEPTABLE',
+    status: 406,
+    message: 'The Accept header allows neither application/json nor application/graphql-response+json',
+  },
+  PAYLOAD_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', status: 413, message: null },
+
+  // Outcomes reported by the database
+  CONSTRAINT_VIOLATION: { code: 'CONSTRAINT_VIOLATION', status: 409, message: null },
+  NOT_FOUND: { code: 'NOT_FOUND', status: 404, message: null },
+  CONFLICT: { code: 'CONFLICT', status: 409, message: null },
+  MUTATION_FAILED: { code: 'MUTATION_FAILED', status: 200, message: null },
+  TIMEOUT: { code: 'TIMEOUT', status: 504, message: 'The database did not answer in time' },
+
+  // The server
+  SERVICE_UNAVAILABLE: { code: 'SERVICE_UNAVAILABLE', status: 503, message: null },
+  INTERNAL: {
+    code: 'INTERNAL_SERVER_ERROR',
+    status: 500,
+    message: 'An internal error occurred. The server log has the details under this request id.',
+  },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export interface CatalogueEntry {
+  readonly code: string;
+  readonly status: number;
+  readonly message: string | null;
+}
+
+export type ErrorReason = keyof typeof ERROR_CATALOGUE;
