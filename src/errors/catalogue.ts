@@ -31,6 +31,10 @@ export const ERROR_CATALOGUE = {
     status: 401,
     message: 'Invalid token',
   },
+  /** The header names its own key (`jku`, `x5u`, `jwk`, `x5c`), which is never followed. */
+  UNTRUSTED_KEY_REFERENCE: { code: 'UNAUTHENTICATED', status: 401, message: 'Invalid token' },
+  /** The header `typ` says it is another kind of JWT (a DPoP proof, a logout token, ...). */
+  UNSUPPORTED_TOKEN_TYPE: { code: 'UNAUTHENTICATED', status: 401, message: 'Invalid token' },
   INVALID_API_KEY: { code: 'UNAUTHENTICATED', status: 401, message: 'Invalid API key' },
 
   // Authorization
@@ -80,6 +84,8 @@ export const ERROR_CATALOGUE = {
   CONFLICT: { code: 'CONFLICT', status: 409, message: null },
   MUTATION_FAILED: { code: 'MUTATION_FAILED', status: 200, message: null },
   TIMEOUT: { code: 'TIMEOUT', status: 504, message: 'The database did not answer in time' },
+  /** A SQL function raised an exception with `HINT = 'UNAUTHENTICATED'`; its message is shown. */
+  RAISED_UNAUTHENTICATED: { code: 'UNAUTHENTICATED', status: 401, message: null },
 
   // The server
   SERVICE_UNAVAILABLE: { code: 'SERVICE_UNAVAILABLE', status: 503, message: null },

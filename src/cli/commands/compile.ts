@@ -1,0 +1,73 @@
+import { writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import { loadConfig } from '../../config/load-config.ts';
+import { openDatabase } from '../../db/open-database.ts';
+import { checkSchemaAgainstDatabase, loadCatalogForSchema } from '../../schema/check-against-database.ts';
+import { compileProjectSchema, isModuleSource } from '../project-schema.ts';
+
+export interface CompileOptions {
+  readonly dir: string;
+  readonly database?: boolean;
+  readonly check?: boolean;
+  readonly output?: string;
+}
+
+/**
+ * `fraiseql-ts compile`: schema source + fraiseql.toml -> schema.compiled.json. A TypeScript
+ * source also gets its FraiseQL `schema.json` written beside it. With `--database`, every view,
+ * function and inject column is checked against the database, and each problem is printed
+ * with the operation and what to change. Exit code 1 when anything is an error.
+ */
+export async function runCompile(options: CompileOptions): Promise<number> {
+  const config = loadConfig({ dir: options.dir });
+  const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  const shown = (path: string): string => relative(process.cwd(), path) || path;
+
+  const result = await compileProjectSchema(config);
+  const { schema } = result;
+  out(
+    `Compiled ${shown(result.source)}: ${Object.keys(schema.types).length} types, ` +
+      `${Object.keys(schema.queries).length} queries, ${Object.keys(schema.mutations).length} mutations.`,
+  );
+  for (const warning of result.warnings) out(`warning: ${warning}`);
+  for (const key of result.ignoredKeys) out(`ignored: ${key.path}: ${key.reason}`);
+
+  let failed = false;
+  if (options.database === true) {
+    const database = await openDatabase(
+      config.database.url === undefined ? { dataDir: config.paths.dataDir } : { url: config.database.url },
+    );
+    try {
+      const problems = checkSchemaAgainstDatabase(schema, await loadCatalogForSchema(database, schema));
+      for (const problem of problems) out(`${problem.severity}: ${problem.operation}: ${problem.message}`);
+      failed = problems.some((problem) => problem.severity === 'error');
+      if (problems.length === 0) out('The database has every view, column and function the schema uses.');
+    } finally {
+      await database.close();
+    }
+  }
+
+  if (options.check === true) {
+    out(failed ? 'Check failed; nothing written.' : 'Check passed; nothing written (--check).');
+    return failed ? 1 : 0;
+  }
+  if (failed) {
+    out('Not written: fix the errors above first.');
+    return 1;
+  }
+
+  const target = options.output === undefined ? config.paths.compiled : resolve(options.output);
+  writeFileSync(target, `${JSON.stringify(schema, null, 2)}\n`);
+  out(`Wrote ${shown(target)} (hash ${schema.contentHash}).`);
+  if (isModuleSource(result.source)) {
+    const jsonPath = join(dirname(result.source), 'schema.json');
+    const module = (await import(pathToFileURL(result.source).href)) as {
+      default: { writeSchemaJson(path: string): Promise<void> };
+    };
+    await module.default.writeSchemaJson(jsonPath);
+    out(`Wrote ${shown(jsonPath)} (FraiseQL schema.json format).`);
+  }
+  return 0;
+}

@@ -1,0 +1,287 @@
+import type { QualifiedName } from '../schema/compiled-schema.ts';
+import { CATALOG_QUERY } from './catalog-query.ts';
+import type { Database } from './database.ts';
+
+/**
+ * What the database says about the views and functions a schema names: enough to check the
+ * schema before serving it, and for the SQL layer to know a view's real columns. Loaded in one
+ * query; unqualified names resolve through the search_path as PostgreSQL would.
+ */
+export interface DatabaseCatalog {
+  /** `current_schemas(false)`: the schemas unqualified names were looked up in, in order. */
+  readonly searchPath: readonly string[];
+  /** Keyed by `catalogKey(name)` of each requested name. */
+  readonly relations: ReadonlyMap<string, RelationInfo>;
+  /** Keyed by `catalogKey(name)` of each requested name. */
+  readonly functions: ReadonlyMap<string, FunctionInfo>;
+}
+
+export type RelationKind =
+  'table' | 'view' | 'materialized view' | 'partitioned table' | 'foreign table' | 'other';
+
+export type RelationInfo =
+  | { readonly exists: false; readonly requested: QualifiedName }
+  | {
+      readonly exists: true;
+      readonly requested: QualifiedName;
+      /** The schema the name resolved to. */
+      readonly schema: string;
+      readonly name: string;
+      readonly kind: RelationKind;
+      /** Column name -> type as `format_type` prints it (`jsonb`, `uuid`, `text`), in order. */
+      readonly columns: ReadonlyMap<string, string>;
+      /** For views: `WITH (security_invoker = true)` (PostgreSQL 15+). False otherwise. */
+      readonly securityInvoker: boolean;
+    };
+
+export type ParameterMode = 'in' | 'out' | 'inout' | 'variadic' | 'table';
+
+export interface FunctionParameter {
+  /** The declared name, or '' for an unnamed parameter. */
+  readonly name: string;
+  readonly type: string;
+  readonly mode: ParameterMode;
+  /** The parameter has a DEFAULT, so a call may leave it out. */
+  readonly hasDefault: boolean;
+}
+
+export interface FunctionReturn {
+  /** `jsonb`, `json`, `record` (RETURNS TABLE or OUT parameters), a composite type name, ... */
+  readonly type: string;
+  /** RETURNS SETOF / RETURNS TABLE. */
+  readonly setOf: boolean;
+  /** The row's columns when it returns a composite, a TABLE or OUT parameters; else undefined. */
+  readonly columns?: ReadonlyMap<string, string>;
+}
+
+export interface FunctionOverload {
+  readonly schema: string;
+  readonly name: string;
+  /** `schema.name(type, ...)` as `regprocedure` prints it; unique per overload. */
+  readonly signature: string;
+  readonly kind: 'function' | 'procedure' | 'aggregate' | 'window';
+  /** Every parameter in declaration order, OUT and TABLE columns included. */
+  readonly parameters: readonly FunctionParameter[];
+  readonly returns: FunctionReturn;
+}
+
+export interface FunctionInfo {
+  readonly requested: QualifiedName;
+  /** Every overload a call could reach; empty when no function has that name. */
+  readonly overloads: readonly FunctionOverload[];
+}
+
+/** The key of a requested name in the catalog's maps: `schema.name`, or `name` unqualified. */
+export function catalogKey(name: QualifiedName): string {
+  return name.schema === undefined ? name.name : `${name.schema}.${name.name}`;
+}
+
+/**
+ * Looks up relations and functions in one round trip. Works on PostgreSQL 14+ and PGlite.
+ * Call it outside request transactions (it reads the catalog as the login role).
+ */
+export async function loadCatalog(
+  db: Database,
+  wanted: { relations: readonly QualifiedName[]; functions: readonly QualifiedName[] },
+): Promise<DatabaseCatalog> {
+  const relations = uniqueNames(wanted.relations);
+  const functions = uniqueNames(wanted.functions);
+  const result = await db.query<{ catalog: string }>(CATALOG_QUERY, [
+    relations.map((name) => name.schema ?? null),
+    relations.map((name) => name.name),
+    functions.map((name) => name.schema ?? null),
+    functions.map((name) => name.name),
+  ]);
+  const text = result.rows[0]?.catalog;
+  if (text === undefined) throw new Error('The catalog query returned no row.');
+  const raw = JSON.parse(text) as RawCatalog;
+
+  const relationMap = new Map<string, RelationInfo>();
+  relations.forEach((requested, index) => {
+    const row = raw.relations.find((candidate) => candidate.ord === index + 1);
+    relationMap.set(
+      catalogKey(requested),
+      row === undefined ? { exists: false, requested } : toRelation(requested, row),
+    );
+  });
+
+  const functionMap = new Map<string, FunctionInfo>();
+  functions.forEach((requested, index) => {
+    const rows = raw.functions.filter((candidate) => candidate.ord === index + 1);
+    functionMap.set(catalogKey(requested), { requested, overloads: reachableOverloads(rows) });
+  });
+
+  return { searchPath: raw.searchPath, relations: relationMap, functions: functionMap };
+}
+
+interface RawColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+interface RawRelation {
+  readonly ord: number;
+  readonly schema: string;
+  readonly name: string;
+  readonly relkind: string;
+  readonly options: readonly string[];
+  readonly columns: readonly RawColumn[];
+}
+
+interface RawFunction {
+  readonly ord: number;
+  readonly schema: string;
+  readonly name: string;
+  readonly signature: string;
+  readonly kind: string;
+  readonly set_of: boolean;
+  readonly return_type: string;
+  readonly return_kind: string;
+  readonly input_types: string;
+  readonly path_position: number;
+  readonly default_count: number;
+  readonly arguments: readonly { name: string; type: string; mode: string }[];
+  readonly return_columns: readonly RawColumn[] | null;
+}
+
+interface RawCatalog {
+  readonly searchPath: readonly string[];
+  readonly relations: readonly RawRelation[];
+  readonly functions: readonly RawFunction[];
+}
+
+function uniqueNames(names: readonly QualifiedName[]): QualifiedName[] {
+  const seen = new Map<string, QualifiedName>();
+  for (const name of names) if (!seen.has(catalogKey(name))) seen.set(catalogKey(name), name);
+  return [...seen.values()];
+}
+
+function toRelation(requested: QualifiedName, row: RawRelation): RelationInfo {
+  const kind = relationKind(row.relkind);
+  return {
+    exists: true,
+    requested,
+    schema: row.schema,
+    name: row.name,
+    kind,
+    columns: new Map(row.columns.map((column) => [column.name, column.type])),
+    securityInvoker: kind === 'view' && isTrueOption(row.options, 'security_invoker'),
+  };
+}
+
+function relationKind(relkind: string): RelationKind {
+  switch (relkind) {
+    case 'r':
+      return 'table';
+    case 'v':
+      return 'view';
+    case 'm':
+      return 'materialized view';
+    case 'p':
+      return 'partitioned table';
+    case 'f':
+      return 'foreign table';
+    default:
+      return 'other';
+  }
+}
+
+/** Boolean reloptions keep the spelling they were given (`true`, `on`, `1`, `yes`). */
+function isTrueOption(options: readonly string[], name: string): boolean {
+  const prefix = `${name}=`;
+  const option = options.find((candidate) => candidate.toLowerCase().startsWith(prefix));
+  if (option === undefined) return false;
+  return ['true', 'on', '1', 'yes', 't', 'y'].includes(option.slice(prefix.length).toLowerCase());
+}
+
+/**
+ * For an unqualified name PostgreSQL considers every schema on the search_path, an overload in
+ * an earlier schema hiding one with the same input types further on. Rows come sorted by path
+ * position, so the first of each input-type list wins.
+ */
+function reachableOverloads(rows: readonly RawFunction[]): FunctionOverload[] {
+  const seen = new Set<string>();
+  const overloads: FunctionOverload[] = [];
+  for (const row of rows) {
+    if (seen.has(row.input_types)) continue;
+    seen.add(row.input_types);
+    overloads.push(toOverload(row));
+  }
+  return overloads;
+}
+
+function toOverload(row: RawFunction): FunctionOverload {
+  const parameters = row.arguments.map((argument) => ({
+    name: argument.name,
+    type: argument.type,
+    mode: parameterMode(argument.mode),
+    hasDefault: false,
+  }));
+  // The last `default_count` input parameters (IN, INOUT, VARIADIC) carry the defaults.
+  let remaining = row.default_count;
+  for (let index = parameters.length - 1; index >= 0 && remaining > 0; index -= 1) {
+    const parameter = parameters[index];
+    if (parameter === undefined || !isInput(parameter.mode)) continue;
+    parameters[index] = { ...parameter, hasDefault: true };
+    remaining -= 1;
+  }
+
+  const outputs = parameters.filter(
+    (parameter) => parameter.mode !== 'in' && parameter.mode !== 'variadic',
+  );
+  let columns: ReadonlyMap<string, string> | undefined;
+  if (row.return_columns !== null) {
+    columns = new Map(row.return_columns.map((column) => [column.name, column.type]));
+  } else if (
+    outputs.length > 0 &&
+    (row.return_type === 'record' || outputs.some((parameter) => parameter.mode === 'table'))
+  ) {
+    // RETURNS TABLE with one column reports that column's type, not record; it is still a row.
+    columns = new Map(outputs.map((parameter) => [parameter.name, parameter.type]));
+  }
+
+  return {
+    schema: row.schema,
+    name: row.name,
+    signature: row.signature,
+    kind: functionKind(row.kind),
+    parameters,
+    returns: {
+      type: row.return_type,
+      setOf: row.set_of,
+      ...(columns === undefined ? {} : { columns }),
+    },
+  };
+}
+
+function isInput(mode: ParameterMode): boolean {
+  return mode === 'in' || mode === 'inout' || mode === 'variadic';
+}
+
+function parameterMode(mode: string): ParameterMode {
+  switch (mode) {
+    case 'o':
+      return 'out';
+    case 'b':
+      return 'inout';
+    case 'v':
+      return 'variadic';
+    case 't':
+      return 'table';
+    default:
+      return 'in';
+  }
+}
+
+function functionKind(kind: string): FunctionOverload['kind'] {
+  switch (kind) {
+    case 'p':
+      return 'procedure';
+    case 'a':
+      return 'aggregate';
+    case 'w':
+      return 'window';
+    default:
+      return 'function';
+  }
+}

@@ -1,0 +1,41 @@
+import type { GraphQLError } from 'graphql';
+
+import { ERROR_CATALOGUE, type ErrorReason } from '../errors/catalogue.ts';
+import type { PublicError } from '../errors/public-error.ts';
+
+/** One entry of a GraphQL response's `errors` list. */
+export interface ErrorEntry {
+  readonly message: string;
+  readonly locations?: readonly { readonly line: number; readonly column: number }[];
+  readonly path?: readonly (string | number)[];
+  readonly extensions: Readonly<Record<string, unknown>>;
+}
+
+/** The entry for a PublicError: its message, and `code` plus its own extensions. */
+export function publicErrorEntry(
+  error: PublicError,
+  requestId: string,
+  path?: readonly (string | number)[],
+): ErrorEntry {
+  return {
+    message: error.message,
+    ...(path === undefined ? {} : { path }),
+    extensions: { code: error.code, ...error.extensions, requestId },
+  };
+}
+
+/** The entry for a graphql-js parse or validation error, under a catalogue reason. */
+export function graphqlErrorEntry(error: GraphQLError, reason: ErrorReason, requestId: string): ErrorEntry {
+  return {
+    message: error.message,
+    ...(error.locations === undefined ? {} : { locations: error.locations }),
+    ...(error.path === undefined ? {} : { path: error.path }),
+    extensions: { code: ERROR_CATALOGUE[reason].code, reason, requestId },
+  };
+}
+
+/** A response body with errors and, when given, the data part already serialised. */
+export function errorsBody(entries: readonly ErrorEntry[], dataJson?: string): string {
+  const errors = JSON.stringify(entries);
+  return dataJson === undefined ? `{"errors":${errors}}` : `{"errors":${errors},"data":${dataJson}}`;
+}

@@ -1,0 +1,219 @@
+import { execute, getVariableValues, Kind, type GraphQLError, type GraphQLSchema } from 'graphql';
+
+import type { Caller } from '../auth/principal.ts';
+import type { Database, QueryResult, SqlStatement } from '../db/database.ts';
+import { PublicError } from '../errors/public-error.ts';
+import type { CompiledSchema } from '../schema/compiled-schema.ts';
+import { authorizeOperation } from './authorize-operation.ts';
+import { errorsBody, graphqlErrorEntry, publicErrorEntry, type ErrorEntry } from './error-body.ts';
+import { resolveInjectedValues, type InjectedValue } from './inject-values.ts';
+import type { OperationPlan } from './operation-plan.ts';
+import type { PlanCache } from './plan-cache.ts';
+import { readResultJson, type RootFieldResult } from './read-root-field-result.ts';
+import { buildRootFieldStatement } from './root-field-statement.ts';
+import { resolveRootFields, type ResolvedRootField } from './resolve-root-fields.ts';
+import type { RuntimeCatalog } from './runtime-catalog.ts';
+
+/** Everything the executor reads; built once at server start. */
+export interface ExecutorContext {
+  readonly compiled: CompiledSchema;
+  readonly schema: GraphQLSchema;
+  readonly plans: PlanCache;
+  readonly database: Database;
+  readonly catalog: RuntimeCatalog;
+  /** Roles the request transaction switches to. */
+  readonly roles: { readonly anonymous: string; readonly authenticated: string };
+  readonly statementTimeoutMs: number;
+  readonly maxPageSize: number;
+  readonly introspection: boolean;
+  /** Maps a database error to the public error clients see (the log keeps the original). */
+  readonly mapDatabaseError: (error: unknown) => PublicError;
+}
+
+export interface GraphQLRequest {
+  readonly query: string;
+  readonly variables: Readonly<Record<string, unknown>>;
+  readonly operationName?: string;
+  readonly method: 'GET' | 'POST';
+}
+
+export interface GraphQLResult {
+  /** HTTP status under the application/graphql-response+json rules. */
+  readonly status: number;
+  /** HTTP status when answering with plain application/json (200 for GraphQL request errors). */
+  readonly legacyStatus: number;
+  /** The response body, JSON text. */
+  readonly body: string;
+  /** The error that ended the request, for logs and the WWW-Authenticate header. */
+  readonly error?: PublicError;
+  /** The original cause when it was not a PublicError (logged, never sent). */
+  readonly cause?: unknown;
+  readonly operationName?: string;
+}
+
+/**
+ * Runs one GraphQL request for an authenticated (or anonymous) caller: plan from cache,
+ * variables, authorization of every root field, then one database transaction holding every
+ * root field's statement, and the response assembled from the JSON the database built.
+ */
+export async function executeOperation(
+  context: ExecutorContext,
+  request: GraphQLRequest,
+  caller: Caller,
+  requestId: string,
+): Promise<GraphQLResult> {
+  const planned = context.plans.get(request.query, request.operationName);
+  if (!planned.ok) {
+    const { failure } = planned;
+    if (failure.kind === 'operation') {
+      return failed(new PublicError('OPERATION_NOT_FOUND', { message: failure.message }), requestId, 200);
+    }
+    const reason = failure.kind === 'parse' ? 'PARSE_ERROR' : 'VALIDATION_ERROR';
+    const entries = failure.errors.map((error) => graphqlErrorEntry(error, reason, requestId));
+    return { status: 400, legacyStatus: 200, body: errorsBody(entries) };
+  }
+  const { plan } = planned;
+  const operationName = plan.operation.name?.value;
+
+  try {
+    if (request.method === 'GET' && plan.kind === 'mutation') throw new PublicError('MUTATION_OVER_GET');
+
+    const coerced = getVariableValues(
+      context.schema,
+      plan.operation.variableDefinitions ?? [],
+      request.variables,
+      { maxErrors: 20 },
+    );
+    if (coerced.errors !== undefined) {
+      const entries = coerced.errors.map((error: GraphQLError) => graphqlErrorEntry(error, 'BAD_USER_INPUT', requestId));
+      return { status: 400, legacyStatus: 200, body: errorsBody(entries), operationName };
+    }
+
+    const fields = resolveRootFields(plan, context.schema, context.compiled, coerced.coerced);
+    const results = await runRootFields(context, fields, caller);
+    const introspected = await introspect(context, plan, fields, request);
+
+    const errors: ErrorEntry[] = [];
+    const parts: string[] = [];
+    fields.forEach((field, index) => {
+      const value = valueOf(context, field, results[index], introspected);
+      if (value.error !== undefined) errors.push(publicErrorEntry(value.error, requestId, [field.responseKey]));
+      parts.push(`${JSON.stringify(field.responseKey)}:${value.json}`);
+    });
+    const data = `{${parts.join(',')}}`;
+    const body = errors.length === 0 ? `{"data":${data}}` : errorsBody(errors, data);
+    return { status: 200, legacyStatus: 200, body, ...(operationName === undefined ? {} : { operationName }) };
+  } catch (error) {
+    const publicError = error instanceof PublicError ? error : context.mapDatabaseError(error);
+    return {
+      ...failed(publicError, requestId, publicError.status),
+      ...(error instanceof PublicError ? {} : { cause: error }),
+      ...(operationName === undefined ? {} : { operationName }),
+    };
+  }
+}
+
+function failed(error: PublicError, requestId: string, legacyStatus: number): GraphQLResult {
+  return {
+    status: error.status,
+    legacyStatus: error.status === 400 ? legacyStatus : error.status,
+    body: errorsBody([publicErrorEntry(error, requestId)]),
+    error,
+  };
+}
+
+/**
+ * Authorizes every root field, then sends all statements in one transaction. Nothing runs
+ * unless every root field is allowed: a denied field fails the whole operation.
+ */
+async function runRootFields(
+  context: ExecutorContext,
+  fields: readonly ResolvedRootField[],
+  caller: Caller,
+): Promise<(QueryResult | undefined)[]> {
+  const statements: SqlStatement[] = [];
+  const statementIndex: (number | undefined)[] = [];
+  const settings: Record<string, string> = {};
+
+  for (const field of fields) {
+    if (field.kind !== 'query' && field.kind !== 'mutation') {
+      statementIndex.push(undefined);
+      continue;
+    }
+    const operation = field.kind === 'query' ? field.query : field.mutation;
+    authorizeOperation(operation.name, operation.access, caller);
+    const injected = resolveInjectedValues(operation.name, operation.inject, caller);
+    addSettings(settings, injected);
+    statementIndex.push(statements.length);
+    statements.push(buildRootFieldStatement(context, field, injected));
+  }
+  if (statements.length === 0) return fields.map(() => undefined);
+
+  const role = caller.kind === 'authenticated' ? context.roles.authenticated : context.roles.anonymous;
+  const results = await context.database.runInRequestTransaction(
+    { role, settings, statementTimeoutMs: context.statementTimeoutMs },
+    statements,
+  );
+  return statementIndex.map((index) => (index === undefined ? undefined : results[index]));
+}
+
+/** Every injected value is also the transaction-local setting `app.<name>`. */
+function addSettings(settings: Record<string, string>, injected: readonly InjectedValue[]): void {
+  for (const { name, value } of injected) {
+    const key = `app.${name}`;
+    const existing = settings[key];
+    if (existing !== undefined && existing !== value) {
+      throw new Error(`Two root fields inject different values as ${key}`);
+    }
+    settings[key] = value;
+  }
+}
+
+function valueOf(
+  context: ExecutorContext,
+  field: ResolvedRootField,
+  result: QueryResult | undefined,
+  introspected: Readonly<Record<string, unknown>>,
+): RootFieldResult {
+  switch (field.kind) {
+    case 'typename':
+      return { json: JSON.stringify(field.typeName) };
+    case 'schemaHash':
+      return { json: JSON.stringify(context.compiled.contentHash) };
+    case 'introspection':
+      return { json: JSON.stringify(introspected[field.responseKey] ?? null) };
+    case 'query':
+    case 'mutation':
+      if (result === undefined) throw new Error(`No result for ${field.responseKey}`);
+      return readResultJson(context, field, result);
+  }
+}
+
+/** Runs `__schema`/`__type` root fields through graphql-js, when introspection is allowed. */
+async function introspect(
+  context: ExecutorContext,
+  plan: OperationPlan,
+  fields: readonly ResolvedRootField[],
+  request: GraphQLRequest,
+): Promise<Readonly<Record<string, unknown>>> {
+  const nodes = fields.flatMap((field) => (field.kind === 'introspection' ? [field.node] : []));
+  if (nodes.length === 0) return {};
+  if (!context.introspection) throw new PublicError('INTROSPECTION_DISABLED');
+
+  const document = {
+    kind: Kind.DOCUMENT,
+    definitions: [
+      { ...plan.operation, selectionSet: { kind: Kind.SELECTION_SET, selections: nodes } },
+      ...Object.values(plan.fragments),
+    ],
+  } as const;
+  const result = await execute({
+    schema: context.schema,
+    document,
+    variableValues: request.variables,
+  });
+  if (result.errors !== undefined && result.errors.length > 0) {
+    throw new PublicError('BAD_REQUEST', { message: result.errors.map((error) => error.message).join('; ') });
+  }
+  return result.data ?? {};
+}

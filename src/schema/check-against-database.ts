@@ -1,0 +1,262 @@
+import {
+  catalogKey,
+  loadCatalog,
+  type DatabaseCatalog,
+  type FunctionOverload,
+  type RelationInfo,
+} from '../db/catalog.ts';
+import { checkFunctionCall, type FunctionCallInput } from '../db/check-function-call.ts';
+import type { Database } from '../db/database.ts';
+import { checkSettingName } from '../db/request-settings.ts';
+import type {
+  CompiledMutation,
+  CompiledQuery,
+  CompiledSchema,
+  QualifiedName,
+  TypeRef,
+} from './compiled-schema.ts';
+
+/** One thing wrong between the schema and the database, worded as what is wrong and what to do. */
+export interface SchemaProblem {
+  /** The operation concerned: `query posts`, `mutation createPost`, `type Post`. */
+  readonly operation: string;
+  readonly message: string;
+  /** `error`: the operation cannot work as declared. `warning`: it works, but check this. */
+  readonly severity: 'error' | 'warning';
+}
+
+/** Loads the catalog entries `checkSchemaAgainstDatabase` (and the SQL layer) need, in one query. */
+export async function loadCatalogForSchema(
+  db: Database,
+  schema: CompiledSchema,
+): Promise<DatabaseCatalog> {
+  const relations: QualifiedName[] = Object.values(schema.queries).map((query) => query.sqlSource);
+  for (const type of Object.values(schema.types)) {
+    if (type.sqlSource !== undefined) relations.push(type.sqlSource);
+  }
+  const functions = Object.values(schema.mutations).map((mutation) => mutation.sqlFunction);
+  return loadCatalog(db, { relations, functions });
+}
+
+/**
+ * Compares a compiled schema with what the database holds: every query's view and its JSONB
+ * column, every mutation's function (parameters and return type), and the inject keys. Errors
+ * first, in schema order.
+ */
+export function checkSchemaAgainstDatabase(
+  schema: CompiledSchema,
+  catalog: DatabaseCatalog,
+): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  const warnedViews = new Set<string>();
+
+  for (const query of Object.values(schema.queries)) {
+    problems.push(...checkQuery(query, catalog, warnedViews));
+  }
+  for (const mutation of Object.values(schema.mutations)) {
+    problems.push(...checkMutation(mutation, schema, catalog));
+  }
+  for (const type of Object.values(schema.types)) {
+    if (type.sqlSource === undefined) continue;
+    const relation = catalog.relations.get(catalogKey(type.sqlSource));
+    if (relation !== undefined && !relation.exists) {
+      problems.push({
+        operation: `type ${type.name}`,
+        severity: 'warning',
+        message:
+          `Type ${type.name} names view ${formatName(type.sqlSource)} as its source, which does ` +
+          `not exist${searchPathNote(type.sqlSource, catalog)}. Create the view or correct the ` +
+          `type's sql_source.`,
+      });
+    }
+  }
+
+  const rank = (problem: SchemaProblem): number => (problem.severity === 'error' ? 0 : 1);
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort((a, b) => rank(a.problem) - rank(b.problem) || a.index - b.index)
+    .map(({ problem }) => problem);
+}
+
+function checkQuery(
+  query: CompiledQuery,
+  catalog: DatabaseCatalog,
+  warnedViews: Set<string>,
+): SchemaProblem[] {
+  const operation = `query ${query.name}`;
+  const problems: SchemaProblem[] = injectKeyProblems(operation, query.inject);
+  const error = (message: string): SchemaProblem => ({ operation, severity: 'error', message });
+  const warning = (message: string): SchemaProblem => ({ operation, severity: 'warning', message });
+  const source = formatName(query.sqlSource);
+
+  const relation: RelationInfo | undefined = catalog.relations.get(catalogKey(query.sqlSource));
+  if (relation === undefined || !relation.exists) {
+    problems.push(
+      error(
+        `View ${source} does not exist${searchPathNote(query.sqlSource, catalog)}. Create it ` +
+          `(a view exposing id and a jsonb column ${query.jsonbColumn}) in a migration, or ` +
+          `correct the query's sql_source.`,
+      ),
+    );
+    return problems;
+  }
+  if (relation.kind === 'other') {
+    problems.push(error(`${source} is not a view or a table. Point sql_source at a view.`));
+    return problems;
+  }
+
+  const columnType = relation.columns.get(query.jsonbColumn);
+  const columns = [...relation.columns.keys()].join(', ') || 'none';
+  if (columnType === undefined) {
+    problems.push(
+      error(
+        `${capitalise(relation.kind)} ${source} has no column ${query.jsonbColumn} (its columns: ` +
+          `${columns}). Add a jsonb column named ${query.jsonbColumn} holding the object, or set ` +
+          `the query's jsonb_column to the column that does.`,
+      ),
+    );
+  } else if (columnType === 'json') {
+    problems.push(
+      warning(
+        `Column ${query.jsonbColumn} of ${source} is json, not jsonb. It works, but PostgreSQL ` +
+          `re-parses json on every access: build it with jsonb_build_object instead.`,
+      ),
+    );
+  } else if (columnType !== 'jsonb') {
+    problems.push(
+      error(
+        `Column ${query.jsonbColumn} of ${source} has type ${columnType}; it must be jsonb. ` +
+          `Build it with jsonb_build_object(...) in the view.`,
+      ),
+    );
+  }
+
+  for (const key of Object.keys(query.inject)) {
+    if (relation.columns.has(key)) continue;
+    problems.push(
+      warning(
+        `Inject key ${key} is not a column of ${source}, so it does not filter the rows ` +
+          `directly. It still reaches SQL as the transaction setting app.${key}: make sure the ` +
+          `view or a row-level security policy reads nullif(current_setting('app.${key}', true), ''), ` +
+          `or add a ${key} column to the view.`,
+      ),
+    );
+  }
+
+  const viewKey = `${relation.schema}.${relation.name}`;
+  if (relation.kind === 'view' && !relation.securityInvoker && !warnedViews.has(viewKey)) {
+    warnedViews.add(viewKey);
+    problems.push(
+      warning(
+        `View ${source} runs with its owner's privileges (security_invoker is off), so row-level ` +
+          `security on the tables it reads is checked against the owner, not the request role. ` +
+          `If it relies on row-level security, recreate it WITH (security_invoker = true) ` +
+          `(PostgreSQL 15+); if it filters rows itself through current_setting('app....'), ` +
+          `this is fine.`,
+      ),
+    );
+  }
+  return problems;
+}
+
+function checkMutation(
+  mutation: CompiledMutation,
+  schema: CompiledSchema,
+  catalog: DatabaseCatalog,
+): SchemaProblem[] {
+  const operation = `mutation ${mutation.name}`;
+  const problems = injectKeyProblems(operation, mutation.inject);
+  const info = catalog.functions.get(catalogKey(mutation.sqlFunction));
+  const overloads: readonly FunctionOverload[] = info?.overloads ?? [];
+  if (overloads.length === 0) {
+    problems.push({
+      operation,
+      severity: 'error',
+      message:
+        `Function ${formatName(mutation.sqlFunction)} does not exist` +
+        `${searchPathNote(mutation.sqlFunction, catalog)}. Create it in a migration, or ` +
+        `correct the mutation's sql_source.`,
+    });
+    return problems;
+  }
+  for (const finding of checkFunctionCall(mutationInputs(mutation, schema), overloads)) {
+    problems.push({ operation, ...finding });
+  }
+  return problems;
+}
+
+/**
+ * What the SQL call passes, in order: with `flatten` and a single input-object argument, one
+ * value per input field; otherwise one per argument; then the inject keys.
+ */
+function mutationInputs(mutation: CompiledMutation, schema: CompiledSchema): FunctionCallInput[] {
+  const inputs: FunctionCallInput[] = [];
+  const [only] = mutation.arguments;
+  const onlyType = only === undefined ? undefined : schema.inputTypes[namedType(only.type)];
+  if (
+    mutation.inputStyle === 'flatten' &&
+    mutation.arguments.length === 1 &&
+    onlyType !== undefined
+  ) {
+    for (const field of onlyType.fields) {
+      inputs.push({
+        key: field.storageKey,
+        isObject: namedType(field.type) in schema.inputTypes,
+        injected: false,
+      });
+    }
+  } else {
+    for (const argument of mutation.arguments) {
+      inputs.push({
+        key: argument.storageKey,
+        isObject: namedType(argument.type) in schema.inputTypes,
+        injected: false,
+      });
+    }
+  }
+  for (const key of Object.keys(mutation.inject))
+    inputs.push({ key, isObject: false, injected: true });
+  return inputs;
+}
+
+function injectKeyProblems(
+  operation: string,
+  inject: Readonly<Record<string, unknown>>,
+): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  for (const key of Object.keys(inject)) {
+    try {
+      checkSettingName(`app.${key}`);
+    } catch {
+      problems.push({
+        operation,
+        severity: 'error',
+        message:
+          `Inject key ${key} cannot become the transaction setting app.${key}: inject keys must ` +
+          `be lowercase SQL identifiers (letters, digits, underscores). Rename it, e.g. ` +
+          `${key
+            .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+            .toLowerCase()
+            .replace(/[^a-z0-9_]/g, '_')}.`,
+      });
+    }
+  }
+  return problems;
+}
+
+function namedType(type: TypeRef): string {
+  return type.kind === 'named' ? type.name : namedType(type.of);
+}
+
+function formatName(name: QualifiedName): string {
+  return name.schema === undefined ? name.name : `${name.schema}.${name.name}`;
+}
+
+function searchPathNote(name: QualifiedName, catalog: DatabaseCatalog): string {
+  if (name.schema !== undefined) return '';
+  return ` in any schema on the search_path (${catalog.searchPath.join(', ') || 'empty'})`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,145 @@
+import { PublicError } from '../errors/public-error.ts';
+import type { FilterOperator, FilterOperatorName } from './filter-operators.ts';
+import { escapeLikeText } from './like-pattern.ts';
+import { checkedText, jsonText, operandText } from './operand-text.ts';
+import type { ParameterList } from './parameter-list.ts';
+import type { ScalarFamily } from './scalar-family.ts';
+import { castParameter, type ValueExpression } from './value-expression.ts';
+
+const COMPARISON = {
+  eq: '=',
+  neq: '<>',
+  gt: '>',
+  gte: '>=',
+  lt: '<',
+  lte: '<=',
+} as const satisfies Partial<Record<FilterOperatorName, string>>;
+
+/**
+ * Compiles one `operator: operand` pair on one stored value into an SQL condition. The operand
+ * is always bound; `path` (e.g. `where.title.eq`) names it in error messages. A null operand
+ * never means "no condition": it is refused, because silently dropping it would widen the query.
+ */
+export function compilePredicate(
+  value: ValueExpression,
+  family: ScalarFamily,
+  operator: FilterOperator,
+  operand: unknown,
+  path: string,
+  parameters: ParameterList,
+): string {
+  if (operand === null || operand === undefined) {
+    throw new PublicError('EMPTY_FILTER', {
+      message:
+        operator.name === 'isnull'
+          ? `${path} is null: pass true to match missing values or false to match present ones`
+          : `${path} is null: use isnull to match missing values`,
+    });
+  }
+
+  switch (operator.name) {
+    case 'eq':
+    case 'neq':
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte': {
+      const placeholder = parameters.add(operandText(operand, family, path));
+      const sqlOperator = COMPARISON[operator.name];
+      return `${value.typed} ${sqlOperator} ${castParameter(placeholder, value.parameterType)}`;
+    }
+    case 'in':
+    case 'nin':
+      return membership(value, family, operator.name === 'nin', operand, path, parameters);
+    case 'isnull':
+      if (typeof operand !== 'boolean') {
+        throw new PublicError('BAD_USER_INPUT', { message: `${path} must be true or false` });
+      }
+      return `${value.nullTest} ${operand ? 'IS NULL' : 'IS NOT NULL'}`;
+    case 'contains':
+      return pattern(value, 'LIKE', `%${escapeLikeText(patternText(operand, path))}%`, parameters);
+    case 'icontains':
+      return pattern(value, 'ILIKE', `%${escapeLikeText(patternText(operand, path))}%`, parameters);
+    case 'startswith':
+      return pattern(value, 'LIKE', `${escapeLikeText(patternText(operand, path))}%`, parameters);
+    case 'endswith':
+      return pattern(value, 'LIKE', `%${escapeLikeText(patternText(operand, path))}`, parameters);
+    case 'like':
+      return pattern(value, 'LIKE', likePattern(operand, path), parameters);
+    case 'ilike':
+      return pattern(value, 'ILIKE', likePattern(operand, path), parameters);
+  }
+}
+
+function patternText(operand: unknown, path: string): string {
+  if (typeof operand !== 'string') {
+    throw new PublicError('BAD_USER_INPUT', { message: `${path} must be a string` });
+  }
+  return checkedText(operand, path);
+}
+
+/**
+ * A client's LIKE pattern, passed through. PostgreSQL raises an error for a pattern ending in a
+ * lone escape character; refusing it here says what is wrong instead.
+ */
+function likePattern(operand: unknown, path: string): string {
+  const text = patternText(operand, path);
+  const trailingEscapes = /\\*$/.exec(text)?.[0].length ?? 0;
+  if (trailingEscapes % 2 === 1) {
+    throw new PublicError('BAD_USER_INPUT', {
+      message: `${path} ends with the escape character \\: write \\\\ for a literal backslash`,
+    });
+  }
+  return text;
+}
+
+function pattern(
+  value: ValueExpression,
+  sqlOperator: 'LIKE' | 'ILIKE',
+  boundPattern: string,
+  parameters: ParameterList,
+): string {
+  return `${value.text} ${sqlOperator} ${parameters.add(boundPattern)}`;
+}
+
+/**
+ * `in`/`nin` bind the whole list as one JSON array, so the SQL text does not depend on its length
+ * and no driver-specific array encoding is involved. An empty `in` matches nothing and an empty
+ * `nin` everything; elements are never null, so `NOT IN` has no NULL surprises.
+ */
+function membership(
+  value: ValueExpression,
+  family: ScalarFamily,
+  negated: boolean,
+  operand: unknown,
+  path: string,
+  parameters: ParameterList,
+): string {
+  if (!Array.isArray(operand)) {
+    throw new PublicError('BAD_USER_INPUT', { message: `${path} must be a list` });
+  }
+  if (operand.length === 0) return negated ? 'TRUE' : 'FALSE';
+
+  const elements = operand.map((element: unknown, index) => {
+    const elementPath = `${path}[${index}]`;
+    if (element === null || element === undefined) {
+      throw new PublicError('EMPTY_FILTER', {
+        message: `${elementPath} is null: use isnull to match missing values`,
+      });
+    }
+    return operandText(element, family, elementPath);
+  });
+  const keyword = negated ? 'NOT IN' : 'IN';
+
+  if (value.parameterType === 'jsonb') {
+    // operandText already produced JSON text for each element.
+    const placeholder = parameters.add(`[${elements.join(',')}]`);
+    return `${value.typed} ${keyword} (SELECT jsonb_array_elements(${placeholder}::jsonb))`;
+  }
+  const placeholder = parameters.add(jsonText(elements, path));
+  const element = castParameter(
+    `jsonb_array_elements_text(${placeholder}::jsonb)`,
+    value.parameterType,
+  );
+  return `${value.typed} ${keyword} (SELECT ${element})`;
+}
