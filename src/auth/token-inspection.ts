@@ -3,6 +3,7 @@ import { PublicError } from '../errors/public-error.ts';
 import { explanationOf } from './auth-failure.ts';
 import { SILENT_AUTH_LOGGER, type AuthLogger } from './auth-logger.ts';
 import { resolveAuthOptions, type AuthOptions, type ResolvedAuthOptions } from './auth-options.ts';
+import { readBearerToken } from './bearer-token-header.ts';
 import {
   checkTokenHeader,
   type CheckedHeader,
@@ -16,39 +17,21 @@ import {
   type ClaimFinding,
 } from './evaluate-token-claims.ts';
 import type { FetchFunction } from './fetch-key-document.ts';
+import {
+  failedCheck as fail,
+  infoCheck as info,
+  passedCheck as ok,
+  skippedCheck as skip,
+  type InspectionCheck,
+  type InspectionCheckName,
+} from './inspection-check.ts';
 import { readTokenIdentity, type IdentityProblem } from './read-token-identity.ts';
 import { tokenFingerprint } from './token-fingerprint.ts';
 import { createTokenVerifier } from './token-verifier.ts';
 import { validateAuthOptions } from './validate-auth-options.ts';
 import { verifyTokenSignature, type SignatureKeys } from './verify-token-signature.ts';
 
-/** The checks `token inspect` reports, in printing order. */
-export type InspectionCheckName =
-  | 'configuration'
-  | 'format'
-  | 'header'
-  | 'signature'
-  | 'exp'
-  | 'nbf'
-  | 'iat'
-  | 'iss'
-  | 'aud'
-  | 'lifetime'
-  | 'subject'
-  | 'scopes'
-  | 'roles';
-
-/** `info` reports a fact that accepts or refuses nothing (scopes, roles). */
-export type InspectionStatus = 'ok' | 'fail' | 'skipped' | 'info';
-
-/** One line of the report. */
-export interface InspectionCheck {
-  readonly name: InspectionCheckName;
-  readonly status: InspectionStatus;
-  readonly summary: string;
-  /** The refusal reason when `status` is `fail`. */
-  readonly reason?: ErrorReason;
-}
+export type { InspectionCheck, InspectionCheckName, InspectionStatus } from './inspection-check.ts';
 
 /** What `inspectToken` found. */
 export interface TokenInspection {
@@ -82,17 +65,29 @@ export interface InspectionDependencies {
  * header, signature (which key matched, or that none did and the secret may have changed),
  * `exp` as local time ("expired 12 minutes ago"), `nbf`, `iat`, `iss` and `aud` against the
  * expected values, subject, scopes, roles. The verdict comes from the server's own verifier,
- * so `accepted` cannot disagree with what a request would get. A leading `Bearer ` is ignored.
+ * so `accepted` cannot disagree with what a request would get. A whole header value is
+ * accepted too: `Bearer <token>` is read as the server reads it, and `Token <token>` is refused
+ * for its scheme.
  */
 export async function inspectToken(
   rawToken: string,
   options: AuthOptions,
   dependencies: InspectionDependencies = {},
 ): Promise<TokenInspection> {
-  const token = rawToken.trim().replace(/^bearer\s+/i, '');
-  const fingerprint = tokenFingerprint(token);
   const now = dependencies.now ?? Date.now;
   const checks: InspectionCheck[] = [];
+
+  // Text with a space is a whole header value (`Bearer x`, `Token x`): judge it as one.
+  let token = rawToken.trim();
+  if (/\s/.test(token)) {
+    try {
+      token = readBearerToken({ authorization: token }) ?? '';
+    } catch (error) {
+      checks.push(failFrom('format', error));
+      return refused(tokenFingerprint(token), checks, error);
+    }
+  }
+  const fingerprint = tokenFingerprint(token);
 
   const problems = validateAuthOptions(options);
   if (problems.length > 0) {
@@ -277,20 +272,4 @@ function failFrom(name: InspectionCheckName, error: unknown, prefix = ''): Inspe
     };
   }
   return fail(name, `${prefix}${error instanceof Error ? error.message : String(error)}`);
-}
-
-function ok(name: InspectionCheckName, summary: string): InspectionCheck {
-  return { name, status: 'ok', summary };
-}
-
-function skip(name: InspectionCheckName, summary: string): InspectionCheck {
-  return { name, status: 'skipped', summary };
-}
-
-function info(name: InspectionCheckName, summary: string): InspectionCheck {
-  return { name, status: 'info', summary };
-}
-
-function fail(name: InspectionCheckName, summary: string): InspectionCheck {
-  return { name, status: 'fail', summary };
 }

@@ -64,9 +64,11 @@ token
   .option('--scope <scope...>', 'scopes to grant (repeat or space-separate)')
   .option('--role <role...>', 'roles to grant')
   .option('--aud <audience>', 'audience (aud claim; default JWT_AUDIENCE)')
+  .option('--iss <issuer>', 'issuer (iss claim; default JWT_ISSUER)')
   .option('--ttl <seconds>', 'lifetime in seconds', '3600')
   .option('--claim <key=value...>', 'extra claims, e.g. --claim org.id=42 (value parsed as JSON when it can be)')
   .option('--json', 'print the token and its claims as JSON')
+  .option('--force', 'issue even in production (development tokens are refused there by default)')
   .action((options: Record<string, unknown>) =>
     runCommand(async () => (await import('./commands/token.ts')).runTokenIssueCommand(options)),
   );

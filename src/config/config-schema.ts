@@ -132,6 +132,22 @@ const limitsSection = z
   })
   .strict();
 
+/** A scope, or in role definitions a `prefix:*` pattern granting every scope under it. */
+const scopeOrPattern = z
+  .string()
+  .regex(/^[^\s*]+(:\*)?$/, 'must be a scope (read:posts) or a pattern ending in ":*" (admin:*)');
+
+const securitySection = z
+  .object({
+    /**
+     * Role -> scopes it grants, so a role in the token (`roles`/`role` claim) grants scopes
+     * without re-issuing tokens. Patterns with a trailing `*` after `:` grant a whole family.
+     * Default: none.
+     */
+    roles: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_:.-]*$/, 'must be a role name'), z.array(scopeOrPattern)).default({}),
+  })
+  .strict();
+
 const loggingSection = z
   .object({
     /** pino level (env `LOG_LEVEL`): trace, debug, info, warn, error, fatal, silent. */
@@ -147,6 +163,7 @@ export const configSchema = z
     server: serverSection.default(() => serverSection.parse({})),
     auth: authSection.default(() => authSection.parse({})),
     limits: limitsSection.default(() => limitsSection.parse({})),
+    security: securitySection.default(() => securitySection.parse({})),
     logging: loggingSection.default(() => loggingSection.parse({})),
   })
   .strict();

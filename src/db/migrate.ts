@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 import { isDatabaseError, type Database } from './database.ts';
 import { quoteLiteral } from './quote-sql.ts';
-import { requestRoleSetupSql, type RequestRoles } from './request-roles.ts';
+import { checkRequestRoles, requestRoleSetupSql, type RequestRoles } from './request-roles.ts';
 import { findTransactionControlLine } from './transaction-control.ts';
 
 /** Options of `migrate`. */
@@ -59,7 +59,7 @@ interface MigrationFile {
  * recorded in `fraiseql.schema_migrations`. A failing file is rolled back and not recorded; a
  * recorded file whose content changed is refused. Concurrent runs (several instances starting
  * at once) are serialised by an advisory lock, and a file applied meanwhile by another run is
- * reported as already applied.
+ * reported as already applied. Ends with `checkRequestRoles`, so unsafe roles fail the run.
  */
 export async function migrate(db: Database, options: MigrateOptions): Promise<MigrateResult> {
   const builtin = readMigrationFiles('builtin', BUILTIN_MIGRATIONS_DIR);
@@ -93,6 +93,9 @@ export async function migrate(db: Database, options: MigrateOptions): Promise<Mi
       result.alreadyApplied.push(label);
     }
   }
+  // Last, so that a migration could still fix a role: a request role that is a superuser or
+  // bypasses row-level security must not go unnoticed until the server refuses to start.
+  await checkRequestRoles(db, options.roles);
   return result;
 }
 

@@ -4,6 +4,9 @@ import type { Caller } from '../auth/principal.ts';
 import type { Database, QueryResult, SqlStatement } from '../db/database.ts';
 import { PublicError } from '../errors/public-error.ts';
 import type { CompiledSchema } from '../schema/compiled-schema.ts';
+import { callerAccess, type CallerAccess, type RoleScopes } from './access/caller-access.ts';
+import { authorizeSelection, fieldAuthorizerFor, type MaskedField } from './access/authorize-selection.ts';
+import type { VisibleSchemas } from './access/visible-schema.ts';
 import { authorizeOperation } from './authorize-operation.ts';
 import { errorsBody, graphqlErrorEntry, publicErrorEntry, type ErrorEntry } from './error-body.ts';
 import { resolveInjectedValues, type InjectedValue } from './inject-values.ts';
@@ -26,6 +29,10 @@ export interface ExecutorContext {
   readonly statementTimeoutMs: number;
   readonly maxPageSize: number;
   readonly introspection: boolean;
+  /** Role -> scopes it grants (`[security.roles]`). */
+  readonly roleScopes: RoleScopes;
+  /** The schema each caller's introspection sees. */
+  readonly visibleSchemas: VisibleSchemas;
   /** Maps a database error to the public error clients see (the log keeps the original). */
   readonly mapDatabaseError: (error: unknown) => PublicError;
 }
@@ -90,10 +97,11 @@ export async function executeOperation(
     }
 
     const fields = resolveRootFields(plan, context.schema, context.compiled, coerced.coerced);
-    const results = await runRootFields(context, fields, caller);
-    const introspected = await introspect(context, plan, fields, request);
+    const access = callerAccess(caller, context.roleScopes);
+    const { results, masked } = await runRootFields(context, fields, access);
+    const introspected = await introspect(context, plan, fields, request, access);
 
-    const errors: ErrorEntry[] = [];
+    const errors: ErrorEntry[] = masked.map((field) => maskedEntry(field, requestId));
     const parts: string[] = [];
     fields.forEach((field, index) => {
       const value = valueOf(context, field, results[index], introspected);
@@ -129,11 +137,14 @@ function failed(error: PublicError, requestId: string, legacyStatus: number): Gr
 async function runRootFields(
   context: ExecutorContext,
   fields: readonly ResolvedRootField[],
-  caller: Caller,
-): Promise<(QueryResult | undefined)[]> {
+  access: CallerAccess,
+): Promise<{ results: (QueryResult | undefined)[]; masked: MaskedField[] }> {
   const statements: SqlStatement[] = [];
   const statementIndex: (number | undefined)[] = [];
   const settings: Record<string, string> = {};
+  const masked: MaskedField[] = [];
+  const caller = access.caller;
+  const authorizeField = fieldAuthorizerFor(access);
 
   for (const field of fields) {
     if (field.kind !== 'query' && field.kind !== 'mutation') {
@@ -141,20 +152,38 @@ async function runRootFields(
       continue;
     }
     const operation = field.kind === 'query' ? field.query : field.mutation;
-    authorizeOperation(operation.name, operation.access, caller);
+    authorizeOperation(operation.name, operation.access, access);
+    const authorized = authorizeSelection(
+      context.compiled,
+      operation.returnType,
+      field.selection,
+      access,
+      field.responseKey,
+    );
+    masked.push(...authorized.masked);
     const injected = resolveInjectedValues(operation.name, operation.inject, caller);
     addSettings(settings, injected);
     statementIndex.push(statements.length);
-    statements.push(buildRootFieldStatement(context, field, injected));
+    statements.push(
+      buildRootFieldStatement(context, { ...field, selection: authorized.selection }, injected, authorizeField),
+    );
   }
-  if (statements.length === 0) return fields.map(() => undefined);
+  if (statements.length === 0) return { results: fields.map(() => undefined), masked };
 
   const role = caller.kind === 'authenticated' ? context.roles.authenticated : context.roles.anonymous;
   const results = await context.database.runInRequestTransaction(
     { role, settings, statementTimeoutMs: context.statementTimeoutMs },
     statements,
   );
-  return statementIndex.map((index) => (index === undefined ? undefined : results[index]));
+  return { results: statementIndex.map((index) => (index === undefined ? undefined : results[index])), masked };
+}
+
+/** The error entry beside a masked field's null: the client can tell "not allowed" from "no value". */
+function maskedEntry(field: MaskedField, requestId: string): ErrorEntry {
+  const error = new PublicError('INSUFFICIENT_SCOPE', {
+    extensions: { reason: 'FIELD_MASKED', requiredScopes: field.requiredScopes, field: field.field },
+  });
+  return publicErrorEntry(error, requestId, field.path);
 }
 
 /** Every injected value is also the transaction-local setting `app.<name>`. */
@@ -189,12 +218,16 @@ function valueOf(
   }
 }
 
-/** Runs `__schema`/`__type` root fields through graphql-js, when introspection is allowed. */
+/**
+ * Runs `__schema`/`__type` root fields through graphql-js when introspection is allowed,
+ * against the schema this caller may see (operations it may call, fields it may read).
+ */
 async function introspect(
   context: ExecutorContext,
   plan: OperationPlan,
   fields: readonly ResolvedRootField[],
   request: GraphQLRequest,
+  access: CallerAccess,
 ): Promise<Readonly<Record<string, unknown>>> {
   const nodes = fields.flatMap((field) => (field.kind === 'introspection' ? [field.node] : []));
   if (nodes.length === 0) return {};
@@ -208,7 +241,7 @@ async function introspect(
     ],
   } as const;
   const result = await execute({
-    schema: context.schema,
+    schema: context.visibleSchemas.forCaller(access),
     document,
     variableValues: request.variables,
   });

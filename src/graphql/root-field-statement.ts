@@ -2,6 +2,7 @@ import type { SqlStatement } from '../db/database.ts';
 import { PublicError } from '../errors/public-error.ts';
 import type { CompiledArgument, CompiledInputType, CompiledSchema, TypeRef } from '../schema/compiled-schema.ts';
 import { buildMutationStatement, type MutationValue } from '../sql/mutation-statement.ts';
+import type { FieldAuthorizer } from '../sql/field-authorizer.ts';
 import { buildReadStatement, type EqualityFilter } from '../sql/read-statement.ts';
 import { AUTO_PARAM_NAMES } from './build-graphql-schema.ts';
 import type { ExecutorContext } from './execute-operation.ts';
@@ -15,14 +16,18 @@ export function buildRootFieldStatement(
   context: ExecutorContext,
   field: Extract<ResolvedRootField, { kind: 'query' | 'mutation' }>,
   injected: readonly InjectedValue[],
+  authorizeField: FieldAuthorizer,
 ): SqlStatement {
-  return field.kind === 'query' ? queryStatement(context, field, injected) : mutationStatement(context, field, injected);
+  return field.kind === 'query'
+    ? queryStatement(context, field, injected, authorizeField)
+    : mutationStatement(context, field, injected);
 }
 
 function queryStatement(
   context: ExecutorContext,
   field: Extract<ResolvedRootField, { kind: 'query' }>,
   injected: readonly InjectedValue[],
+  authorizeField: FieldAuthorizer,
 ): SqlStatement {
   const { query, args } = field;
   const type = context.compiled.types[query.returnType];
@@ -56,6 +61,7 @@ function queryStatement(
     selection: field.selection,
     single: !query.returnsList,
     equalities,
+    authorizeField,
     ...(query.returnsList ? listParameters(context, field.query.name, args) : {}),
   });
 }

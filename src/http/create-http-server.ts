@@ -17,7 +17,11 @@ import { readGetRequest, readPostRequest } from './read-graphql-request.ts';
 
 /** The one authentication seam, as the HTTP layer sees it (src/auth/authenticate-request.ts). */
 export interface RequestAuthenticator {
-  authenticate(headers: Readonly<Record<string, string | string[] | undefined>>): Promise<Caller>;
+  /** `rawHeaders` lets it see a repeated Authorization header, which Node folds away. */
+  authenticate(
+    headers: Readonly<Record<string, string | string[] | undefined>>,
+    rawHeaders?: readonly string[],
+  ): Promise<Caller>;
 }
 
 export interface HttpServerOptions {
@@ -98,7 +102,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     let result: GraphQLResult;
     try {
       const graphqlRequest = read();
-      const caller = await options.authenticator.authenticate(request.headers);
+      const caller = await options.authenticator.authenticate(request.headers, request.raw.rawHeaders);
       result = await executeOperation(options.executor, graphqlRequest, caller, request.id);
     } catch (error) {
       if (!(error instanceof PublicError)) throw error;

@@ -9,6 +9,7 @@ import { toPublicError } from '../db/map-database-error.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { checkRequestRoles } from '../db/request-roles.ts';
+import { VisibleSchemas } from '../graphql/access/visible-schema.ts';
 import { buildGraphQLSchema } from '../graphql/build-graphql-schema.ts';
 import type { ExecutorContext } from '../graphql/execute-operation.ts';
 import { PlanCache } from '../graphql/plan-cache.ts';
@@ -97,6 +98,8 @@ export async function prepareServer(options: StartOptions): Promise<RunningServe
       statementTimeoutMs: config.database.statement_timeout_ms,
       maxPageSize: config.limits.max_page_size,
       introspection: config.server.introspection ?? !config.production,
+      roleScopes: config.security.roles,
+      visibleSchemas: new VisibleSchemas(schema),
       mapDatabaseError: (error) => toPublicError(error, { production: config.production }),
     };
     const app = await createHttpServer({

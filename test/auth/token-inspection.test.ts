@@ -227,3 +227,16 @@ test('runTokenInspect: exit 0 only when accepted; --json; "Bearer " prefix; stdi
   assert.equal(await runTokenInspect({ token: '  ' }, empty.value), 2);
   assert.match(empty.err.join(''), /no token given/);
 });
+
+test('a whole header value is judged as the server judges it', async () => {
+  const wrongScheme = await inspectToken(`Token ${tokenOf(0)}`, OPTIONS, clock);
+  assert.equal(wrongScheme.reason, 'BAD_AUTH_SCHEME');
+  assert.match(
+    formatTokenInspection(wrongScheme),
+    /format\s+FAIL\s+the header uses the "Token" scheme/,
+  );
+
+  const withBearer = await inspectToken(`Bearer ${tokenOf(0)}`, OPTIONS, clock);
+  assert.equal(withBearer.accepted, true);
+  assert.equal(withBearer.fingerprint, tokenFingerprint(tokenOf(0)));
+});

@@ -226,11 +226,16 @@ describe(`migrate (${testEngine()})`, () => {
     const suffix = Math.random().toString(36).slice(2, 8);
     const custom = { anon: `fq_anon_${suffix}`, authenticated: `fq_auth_${suffix}` };
     const superuser = `fq_super_${suffix}`;
+    await database.db.exec(`CREATE ROLE ${superuser} SUPERUSER NOLOGIN`);
     try {
       await migrate(database.db, { roles: custom });
       await checkRequestRoles(database.db, custom);
 
-      await database.db.exec(`CREATE ROLE ${superuser} SUPERUSER NOLOGIN`);
+      // migrate ends with the same check, so an unsafe role fails the run.
+      await assert.rejects(
+        migrate(database.db, { roles: { anon: superuser, authenticated: custom.authenticated } }),
+        RequestRoleError,
+      );
       await assert.rejects(
         checkRequestRoles(database.db, { anon: superuser, authenticated: custom.authenticated }),
         (error) => {
@@ -257,7 +262,7 @@ describe(`migrate (${testEngine()})`, () => {
       );
     } finally {
       await database.db.exec(
-        `DROP OWNED BY ${custom.anon}, ${custom.authenticated};
+        `DROP OWNED BY ${custom.anon}, ${custom.authenticated}, ${superuser};
          DROP ROLE IF EXISTS ${custom.anon}, ${custom.authenticated}, ${superuser};`,
       );
     }

@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+
+import type { GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
+
+import type {
+  CompiledField,
+  CompiledObjectType,
+  CompiledSchema,
+  OperationAccess,
+  TypeRef,
+} from '../../schema/compiled-schema.ts';
+import { buildGraphQLSchema } from '../build-graphql-schema.ts';
+import type { CallerAccess } from './caller-access.ts';
+
+/**
+ * What introspection shows a caller: only the operations it may call, the fields it may read
+ * and the types it may see. Callers who may see the same things share one schema, built on
+ * first use and kept in a small cache.
+ */
+export class VisibleSchemas {
+  private readonly cache = new LRUCache<string, GraphQLSchema>({ max: 64 });
+
+  constructor(private readonly compiled: CompiledSchema) {}
+
+  forCaller(access: CallerAccess): GraphQLSchema {
+    const visible = visibleSchema(this.compiled, access);
+    const key = createHash('sha256').update(JSON.stringify(visible)).digest('hex');
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    const schema = buildGraphQLSchema(visible);
+    this.cache.set(key, schema);
+    return schema;
+  }
+}
+
+/** The compiled schema cut down to what `access` may see. */
+export function visibleSchema(compiled: CompiledSchema, access: CallerAccess): CompiledSchema {
+  const typeVisible = (type: CompiledObjectType): boolean =>
+    type.requiresRole.length === 0 || type.requiresRole.some((role) => access.hasRole(role));
+  const visibleTypeNames = new Set(
+    Object.values(compiled.types)
+      .filter(typeVisible)
+      .map((type) => type.name),
+  );
+  const refVisible = (ref: TypeRef): boolean =>
+    ref.kind === 'list' ? refVisible(ref.of) : !(ref.name in compiled.types) || visibleTypeNames.has(ref.name);
+  const fieldVisible = (field: CompiledField): boolean =>
+    access.missingScopes(field.access.requiresScope).length === 0 && refVisible(field.type);
+  const operationVisible = (operation: { access: OperationAccess; returnType: string }): boolean =>
+    mayCall(operation.access, access) && visibleTypeNames.has(operation.returnType);
+
+  // A type left without fields cannot be in a GraphQL schema; dropping it hides the fields that
+  // lead to it, which can empty another type: repeat until nothing changes.
+  let types: Record<string, CompiledObjectType> = {};
+  for (;;) {
+    types = Object.fromEntries(
+      Object.values(compiled.types)
+        .filter((type) => visibleTypeNames.has(type.name))
+        .map((type) => [type.name, { ...type, fields: type.fields.filter(fieldVisible) }]),
+    );
+    const empty = Object.values(types).filter((type) => type.fields.length === 0);
+    if (empty.length === 0) break;
+    for (const type of empty) visibleTypeNames.delete(type.name);
+  }
+  return {
+    ...compiled,
+    types,
+    queries: Object.fromEntries(Object.entries(compiled.queries).filter(([, query]) => operationVisible(query))),
+    mutations: Object.fromEntries(
+      Object.entries(compiled.mutations).filter(([, mutation]) => operationVisible(mutation)),
+    ),
+  };
+}
+
+function mayCall(operation: OperationAccess, access: CallerAccess): boolean {
+  if (access.caller.kind === 'anonymous') return operation.public;
+  if (access.missingScopes(operation.requiresScope).length > 0) return false;
+  return operation.requiresRole.length === 0 || operation.requiresRole.some((role) => access.hasRole(role));
+}
