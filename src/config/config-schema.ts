@@ -89,7 +89,7 @@ const authSection = z
     /** Key id of the current secret, for rotation. */
     jwt_secret_kid: z.string().min(1).optional(),
     previous_secrets: z.array(previousSecret).default([]),
-    /** Algorithms accepted. Default: those of the configured keys (HS256 for a secret). */
+    /** Algorithms accepted. Default: those of the configured keys (HS256/384/512 for a secret). */
     algorithms: z.array(z.string().min(1)).optional(),
     public_keys: z.array(publicKey).default([]),
     /** A JWKS URL (env `JWT_JWKS_URL`). */

@@ -53,10 +53,25 @@ export interface Database {
   /** A script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;
 
+  /**
+   * Subscribes to a NOTIFY channel (a lowercase identifier). `onMessage` receives each payload;
+   * it receives `undefined` when notifications may have been missed (the listening connection
+   * was lost and re-established), so a cache fed by them must then be flushed. Resolves to a
+   * function that unsubscribes. Send with `query('SELECT pg_notify($1, $2)', [channel, text])`.
+   */
+  listen(channel: string, onMessage: (payload: string | undefined) => void): Promise<() => Promise<void>>;
+
   /** Liveness check for `/ready`. */
   ping(): Promise<void>;
 
   close(): Promise<void>;
+}
+
+/** Refuses a channel name that is not a lowercase SQL identifier (it is spliced into LISTEN). */
+export function checkChannelName(channel: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) {
+    throw new Error(`Notification channel "${channel}" must be a lowercase SQL identifier.`);
+  }
 }
 
 /** A database error with its SQLSTATE, as thrown by either engine. */

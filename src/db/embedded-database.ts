@@ -5,6 +5,7 @@ import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 
 import { lockDataDir, type PidLock } from './data-dir-lock.ts';
 import {
+  checkChannelName,
   isDatabaseError,
   type Database,
   type QueryResult,
@@ -130,6 +131,16 @@ class EmbeddedDatabase implements Database {
           'End every transaction the script starts.',
       );
     }
+  }
+
+  async listen(
+    channel: string,
+    onMessage: (payload: string | undefined) => void,
+  ): Promise<() => Promise<void>> {
+    checkChannelName(channel);
+    // One in-process connection: a notification can only be missed if the process stops.
+    const unlisten = await this.serialise(() => this.pglite.listen(channel, (payload) => onMessage(payload)));
+    return () => this.serialise(() => unlisten());
   }
 
   async ping(): Promise<void> {

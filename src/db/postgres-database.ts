@@ -1,5 +1,6 @@
 import pg from 'pg';
 
+import { NotificationListener } from './notification-listener.ts';
 import {
   isDatabaseError,
   type Database,
@@ -59,7 +60,7 @@ export async function openPostgresDatabase(options: PostgresDatabaseOptions): Pr
   // Without a listener, an idle connection's error would crash the process.
   pool.on('error', (error) => options.onIdleConnectionError?.(error));
 
-  const database = new PostgresDatabase(pool);
+  const database = new PostgresDatabase(pool, new NotificationListener(options.url, options.onIdleConnectionError));
   try {
     await database.ping();
   } catch (error) {
@@ -78,7 +79,14 @@ class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const;
   #closed = false;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly notifications: NotificationListener,
+  ) {}
+
+  listen(channel: string, onMessage: (payload: string | undefined) => void): Promise<() => Promise<void>> {
+    return this.notifications.listen(channel, onMessage);
+  }
 
   async runInRequestTransaction(
     context: RequestContext,
@@ -192,6 +200,7 @@ class PostgresDatabase implements Database {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.notifications.close();
     await this.pool.end();
   }
 }

@@ -36,6 +36,11 @@ export const ERROR_CATALOGUE = {
   /** The header `typ` says it is another kind of JWT (a DPoP proof, a logout token, ...). */
   UNSUPPORTED_TOKEN_TYPE: { code: 'UNAUTHENTICATED', status: 401, message: 'Invalid token' },
   INVALID_API_KEY: { code: 'UNAUTHENTICATED', status: 401, message: 'Invalid API key' },
+  AMBIGUOUS_CREDENTIALS: {
+    code: 'UNAUTHENTICATED',
+    status: 401,
+    message: 'Ambiguous credentials: send either a bearer token or an X-API-Key header, not both',
+  },
 
   // Authorization
   INSUFFICIENT_SCOPE: {

@@ -24,6 +24,17 @@ export interface RequestAuthenticator {
   ): Promise<Caller>;
 }
 
+/** What a feature's routes get to answer requests the same way /graphql does. */
+export interface RouteContext {
+  /** The caller of a request (anonymous when it sends no credentials). @throws PublicError */
+  authenticate(request: FastifyRequest): Promise<Caller>;
+  /** Sends a catalogue error as `{ errors: [...] }` with its status and any WWW-Authenticate. */
+  sendError(request: FastifyRequest, reply: FastifyReply, error: PublicError): FastifyReply;
+}
+
+/** A feature's HTTP routes (sessions, API keys, administration), registered at start. */
+export type HttpRoutes = (app: FastifyInstance, context: RouteContext) => void | Promise<void>;
+
 export interface HttpServerOptions {
   readonly executor: ExecutorContext;
   readonly authenticator: RequestAuthenticator;
@@ -36,6 +47,8 @@ export interface HttpServerOptions {
   readonly maxGetQueryBytes?: number;
   /** Throws when the server cannot serve (database unreachable). */
   readonly readiness: () => Promise<void>;
+  /** Further routes; each registers its own paths. Default: none. */
+  readonly routes?: readonly HttpRoutes[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -139,6 +152,18 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       );
     },
   });
+
+  const routeContext: RouteContext = {
+    authenticate: (request) => options.authenticator.authenticate(request.headers, request.raw.rawHeaders),
+    sendError: (request, reply, error) => {
+      logRefusal(request, error, undefined);
+      challenge(reply, error);
+      return sendError(reply, error, request.id);
+    },
+  };
+  for (const routes of options.routes ?? []) {
+    await routes(app as unknown as FastifyInstance, routeContext);
+  }
 
   app.get('/health', async (_request, reply) => reply.send({ status: 'ok' }));
   app.get('/ready', async (request, reply) => {

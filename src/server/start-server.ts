@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
 import { createAuthenticator, type Authenticator } from '../auth/authenticate-request.ts';
+import { createRequestAuthenticator } from '../auth/request-authenticator.ts';
 import { wwwAuthenticateFor } from '../auth/www-authenticate.ts';
 import { authSetupFromConfig } from '../config/auth-options-from-config.ts';
 import type { ResolvedConfig } from '../config/resolved-config.ts';
@@ -19,6 +20,8 @@ import { createHttpServer } from '../http/create-http-server.ts';
 import type { Logger } from '../log/logger.ts';
 import { checkSchemaAgainstDatabase, loadCatalogForSchema } from '../schema/check-against-database.ts';
 import type { CompiledSchema } from '../schema/compiled-schema.ts';
+import { FEATURES } from './features.ts';
+import type { ServerFeature } from './server-feature.ts';
 
 /** Refused start: the message lists what to fix. */
 export class StartupError extends Error {
@@ -65,6 +68,7 @@ export async function prepareServer(options: StartOptions): Promise<RunningServe
   const authenticator = createAuthenticator(auth.options, logger);
 
   const database = options.database ?? (await openConfiguredDatabase(config, logger));
+  const features: ServerFeature[] = [];
   try {
     const roles = { anon: config.database.anon_role, authenticated: config.database.authenticated_role };
     if (options.migrate ?? true) {
@@ -86,6 +90,18 @@ export async function prepareServer(options: StartOptions): Promise<RunningServe
       );
     }
 
+    for (const factory of FEATURES) {
+      const feature = await factory({ config, database, logger, schema, jwt: authenticator });
+      if (feature !== undefined) features.push(feature);
+    }
+    const single = <K extends 'revocation' | 'apiKeys'>(key: K): ServerFeature[K] => {
+      const providers = features.filter((feature) => feature[key] !== undefined);
+      if (providers.length > 1) throw new StartupError(`Several features provide ${key}: ${providers.map((f) => f.name).join(', ')}`);
+      return providers[0]?.[key];
+    };
+    const revocation = single('revocation');
+    const apiKeys = single('apiKeys');
+
     const graphqlSchema = buildGraphQLSchema(schema);
     const limits = { ...DEFAULT_DOCUMENT_LIMITS, ...documentLimits(config) };
     const executor: ExecutorContext = {
@@ -104,7 +120,12 @@ export async function prepareServer(options: StartOptions): Promise<RunningServe
     };
     const app = await createHttpServer({
       executor,
-      authenticator,
+      authenticator: createRequestAuthenticator({
+        jwt: authenticator,
+        ...(revocation === undefined ? {} : { revocation }),
+        ...(apiKeys === undefined ? {} : { apiKeys }),
+      }),
+      routes: features.flatMap((feature) => (feature.routes === undefined ? [] : [feature.routes])),
       wwwAuthenticate: (error) => wwwAuthenticateFor(error),
       logger,
       maxBodyBytes: config.server.max_body_bytes,
@@ -117,11 +138,13 @@ export async function prepareServer(options: StartOptions): Promise<RunningServe
       authenticator,
       close: async () => {
         await app.close();
+        for (const feature of features) await feature.close?.();
         authenticator.close();
         if (options.database === undefined) await database.close();
       },
     };
   } catch (error) {
+    for (const feature of features) await feature.close?.().catch(() => undefined);
     authenticator.close();
     if (options.database === undefined) await database.close();
     throw error;

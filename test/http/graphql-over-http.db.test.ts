@@ -496,27 +496,43 @@ describe('variables', () => {
 });
 
 describe('introspection in development', () => {
-  test('__schema and __type answer', async () => {
-    const reply = await post({
-      query: '{ __schema { queryType { name } mutationType { name } } post: __type(name: "Post") { name fields { name } } }',
-    });
+  const shape =
+    '{ __schema { queryType { fields { name } } mutationType { fields { name } } } post: __type(name: "Post") { name fields { name } } }';
+  type Shape = {
+    __schema: { queryType: { fields: { name: string }[] }; mutationType: { fields: { name: string }[] } | null };
+    post: { name: string; fields: { name: string }[] } | null;
+  };
+  const namesOf = (fields: { name: string }[] | undefined): string[] => (fields ?? []).map((field) => field.name);
+
+  test('__schema and __type answer, showing a caller with every scope every operation', async () => {
+    const reply = await post({ query: shape }, { authorization: `Bearer ${aliceToken}` });
     assert.equal(reply.status, 200, reply.text);
-    const data = reply.json?.data as {
-      __schema: { queryType: { name: string }; mutationType: { name: string } };
-      post: { name: string; fields: { name: string }[] };
-    };
-    assert.deepEqual(data.__schema, { queryType: { name: 'Query' }, mutationType: { name: 'Mutation' } });
-    assert.deepEqual(
-      data.post.fields.map((field) => field.name),
-      ['id', 'title', 'body', 'published', 'createdAt', 'author', 'comments'],
-    );
+    const data = reply.json?.data as Shape;
+    assert.deepEqual(namesOf(data.__schema.queryType.fields), ['public_posts', 'posts', 'user_posts', 'user_by_email']);
+    assert.deepEqual(namesOf(data.__schema.mutationType?.fields), ['create_post', 'publish_post']);
+    assert.deepEqual(namesOf(data.post?.fields), ['id', 'title', 'body', 'published', 'createdAt', 'author', 'comments']);
+  });
+
+  test('an anonymous caller sees only the public operations; a reader no mutations', async () => {
+    const anonymous = await post({ query: shape });
+    assert.equal(anonymous.status, 200, anonymous.text);
+    const seenByAnyone = anonymous.json?.data as Shape;
+    assert.deepEqual(namesOf(seenByAnyone.__schema.queryType.fields), ['public_posts']);
+    assert.equal(seenByAnyone.__schema.mutationType, null);
+    assert.equal(seenByAnyone.post?.name, 'Post');
+
+    const readerToken = await server.token({ sub: ALICE, scopes: ['read:posts'] });
+    const reader = await post({ query: shape }, { authorization: `Bearer ${readerToken}` });
+    const seenByReader = reader.json?.data as Shape;
+    assert.deepEqual(namesOf(seenByReader.__schema.queryType.fields), ['public_posts', 'posts', 'user_posts', 'user_by_email']);
+    assert.equal(seenByReader.__schema.mutationType, null);
   });
 
   test('introspection mixed with a data field answers both', async () => {
-    const reply = await post({ query: '{ __type(name: "User") { name } public_posts(limit: 1) { title } }' });
+    const reply = await post({ query: '{ __type(name: "Author") { name } public_posts(limit: 1) { title } }' });
     assert.equal(reply.status, 200, reply.text);
     assert.deepEqual(reply.json?.data, {
-      __type: { name: 'User' },
+      __type: { name: 'Author' },
       public_posts: [{ title: 'Hello from Alice' }],
     });
   });
@@ -524,7 +540,8 @@ describe('introspection in development', () => {
 
 describe('document limits (defaults)', () => {
   test('more aliases than max_aliases (30) is refused before any SQL', async () => {
-    const fields = Array.from({ length: 31 }, (_, index) => `a${index}: __typename`).join(' ');
+    // Aliases of __typename are free (graphql-armor's allow list); aliases of data fields count.
+    const fields = Array.from({ length: 31 }, (_, index) => `a${index}: public_posts(limit: 1) { title }`).join(' ');
     const reply = await post({ query: `{ ${fields} }` });
     assert.equal(reply.status, 400, reply.text);
     assert.deepEqual(errorCodes(reply), ['GRAPHQL_VALIDATION_FAILED']);
@@ -532,7 +549,7 @@ describe('document limits (defaults)', () => {
   });
 
   test('a document over max_tokens (5000) is refused by the parser', async () => {
-    const fields = Array.from({ length: 2600 }, () => '__typename').join(' ');
+    const fields = Array.from({ length: 5100 }, () => '__typename').join(' ');
     const reply = await post({ query: `{ ${fields} }` });
     assert.equal(reply.status, 400, reply.text.slice(0, 300));
     assert.deepEqual(errorCodes(reply), ['GRAPHQL_PARSE_FAILED']);
@@ -661,7 +678,9 @@ describe('production mode with tight limits', () => {
     const two = await send({ query: '{ a: public_posts(limit: 1) { title } b: __typename }' });
     assert.equal(two.status, 200, two.text);
 
-    const three = await send({ query: '{ a: public_posts { title } b: public_posts { title } c: __typename }' });
+    const three = await send({
+      query: '{ a: public_posts { title } b: public_posts { title } c: public_posts { title } }',
+    });
     assert.equal(three.status, 400, three.text);
     assert.deepEqual(errorCodes(three), ['GRAPHQL_VALIDATION_FAILED']);
     assert.match(firstError(three).message, /aliases/i);

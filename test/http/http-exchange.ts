@@ -25,7 +25,8 @@ export interface ResponseBody {
 export interface ExchangeRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
   readonly url: string;
-  readonly headers?: Readonly<Record<string, string>>;
+  /** A list value sends the header once per item (as a client repeating it would). */
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>;
   /** Sent as is (a string) or as JSON (anything else). */
   readonly body?: unknown;
 }
@@ -45,7 +46,7 @@ export async function exchange(app: FastifyInstance, request: ExchangeRequest): 
   const response = await app.inject({
     method: request.method,
     url: request.url,
-    ...(request.headers === undefined ? {} : { headers: { ...request.headers } }),
+    ...(request.headers === undefined ? {} : { headers: copyHeaders(request.headers) }),
     ...(payload === undefined ? {} : { payload }),
   });
   return {
@@ -93,6 +94,14 @@ export function headerOf(reply: ExchangeReply, name: string): string | undefined
 /** The `extensions.code` of every error, in order. */
 export function errorCodes(reply: { readonly json?: ResponseBody | undefined }): unknown[] {
   return (reply.json?.errors ?? []).map((error) => error.extensions?.code);
+}
+
+function copyHeaders(
+  headers: Readonly<Record<string, string | readonly string[]>>,
+): Record<string, string | string[]> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, typeof value === 'string' ? value : [...value]]),
+  );
 }
 
 function parseJson(text: string): ResponseBody | undefined {

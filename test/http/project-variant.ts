@@ -6,7 +6,7 @@
  *   const variant = blogVariant('[limits]\nmax_depth = 3\n');
  *   try { ... startTestServer({ projectDir: variant.dir }) ... } finally { variant.remove(); }
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,15 +19,37 @@ export interface ProjectVariant {
   remove(): void;
 }
 
+export interface VariantOptions {
+  /**
+   * Edits the example's FraiseQL schema.json (a parsed copy); the variant then serves that
+   * file instead of schema.ts. Default: serve schema.ts unchanged.
+   */
+  readonly editSchemaJson?: (schema: BlogSchemaJson) => void;
+}
+
+/** The parts of the example's schema.json a variant edits. */
+export interface BlogSchemaJson {
+  queries: Record<string, unknown>[];
+  mutations: Record<string, unknown>[];
+  [key: string]: unknown;
+}
+
 /**
  * Writes the variant. `extraToml` is appended after `[schema]`, `[database]` and `[auth]`, so it
  * may add any other section (`[limits]`, `[server]`, ...). The audience stays the example's.
  */
-export function blogVariant(extraToml: string): ProjectVariant {
+export function blogVariant(extraToml: string, options: VariantOptions = {}): ProjectVariant {
   const dir = mkdtempSync(join(tmpdir(), 'fraiseql-ts-blog-variant-'));
+  let source = join(BLOG_DIR, 'schema.ts');
+  if (options.editSchemaJson !== undefined) {
+    const schema = JSON.parse(readFileSync(join(BLOG_DIR, 'schema.json'), 'utf8')) as BlogSchemaJson;
+    options.editSchemaJson(schema);
+    source = join(dir, 'schema.json');
+    writeFileSync(source, JSON.stringify(schema, null, 2));
+  }
   const toml = [
     '[schema]',
-    `source = ${JSON.stringify(join(BLOG_DIR, 'schema.ts'))}`,
+    `source = ${JSON.stringify(source)}`,
     `compiled = ${JSON.stringify(join(dir, 'schema.compiled.json'))}`,
     '',
     '[database]',

@@ -1,0 +1,306 @@
+/**
+ * Authentication through the real server, with the spec page's messages: missing header, wrong
+ * scheme, bad signature, expiry, audience, scopes, and injected claims. The refused tokens are
+ * minted by PyJWT, an implementation independent of the one the server verifies with.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/test-server.ts';
+import { errorCodes, exchange, graphqlUrl, headerOf, postGraphQL, type ExchangeReply } from './http-exchange.ts';
+import { blogVariant, type ProjectVariant } from './project-variant.ts';
+import { epochSeconds, mintWithPython } from './python-jwt.ts';
+
+const ALICE = '11111111-1111-1111-1111-111111111111';
+const AUDIENCE = 'fraiseql-api';
+const PROTECTED = '{ posts { title } }';
+const PUBLIC = '{ public_posts { title } }';
+const PUBLISHED_TITLES = ['Hello from Alice', 'Bob on databases', "Carol's notes"];
+const BAD_SCHEME_MESSAGE = 'Invalid Authorization header format. Expected: Bearer <token>';
+
+let server: TestServer;
+/** Tokens minted by PyJWT, by name. */
+let python: Record<string, string>;
+
+before(async () => {
+  const now = epochSeconds();
+  const claims = { sub: ALICE, aud: AUDIENCE, scopes: ['read:posts'], iat: now, exp: now + 3600 };
+  const requests = {
+    valid: { payload: claims, secret: TEST_JWT_SECRET },
+    userIdOnly: {
+      payload: { user_id: ALICE, aud: AUDIENCE, scope: 'read:posts', iat: now, exp: now + 3600 },
+      secret: TEST_JWT_SECRET,
+    },
+    otherSecret: { payload: claims, secret: 'another-secret-that-is-also-long-enough-0123456789' },
+    expired: { payload: { ...claims, iat: now - 7200, exp: now - 3600 }, secret: TEST_JWT_SECRET },
+    withinLeeway: { payload: { ...claims, iat: now - 3600, exp: now - 5 }, secret: TEST_JWT_SECRET },
+    notYetValid: { payload: { ...claims, nbf: now + 3600 }, secret: TEST_JWT_SECRET },
+    wrongAudience: { payload: { ...claims, aud: 'another-app' }, secret: TEST_JWT_SECRET },
+    noAudience: { payload: { sub: ALICE, scopes: ['read:posts'], iat: now, exp: now + 3600 }, secret: TEST_JWT_SECRET },
+    algNone: { payload: claims, secret: null, algorithm: 'none' },
+    hs512: { payload: claims, secret: TEST_JWT_SECRET, algorithm: 'HS512' },
+    keyUrl: { payload: claims, secret: TEST_JWT_SECRET, headers: { jku: 'https://keys.example.com/jwks.json' } },
+    noSubject: { payload: { aud: AUDIENCE, scopes: ['read:posts'], iat: now, exp: now + 3600 }, secret: TEST_JWT_SECRET },
+    emptySubject: { payload: { ...claims, sub: '' }, secret: TEST_JWT_SECRET },
+    noScopes: { payload: { sub: ALICE, aud: AUDIENCE, iat: now, exp: now + 3600 }, secret: TEST_JWT_SECRET },
+  };
+  const names = Object.keys(requests);
+  const tokens = mintWithPython(Object.values(requests));
+  python = Object.fromEntries(names.map((name, index) => [name, tokens[index] ?? '']));
+  server = await startTestServer({ projectDir: 'examples/blog' });
+});
+after(async () => {
+  await server?.close();
+});
+
+function send(query: string, authorization?: string): Promise<ExchangeReply> {
+  return postGraphQL(server.app, { query }, authorization === undefined ? {} : { authorization });
+}
+
+/** Asserts a 401 with this message, code UNAUTHENTICATED, a Bearer challenge, and no data. */
+function assertUnauthenticated(reply: ExchangeReply, message: string, challenge: RegExp): void {
+  assert.equal(reply.status, 401, reply.text);
+  assert.deepEqual(errorCodes(reply), ['UNAUTHENTICATED']);
+  assert.equal(reply.json?.errors?.[0]?.message, message);
+  assert.match(headerOf(reply, 'www-authenticate') ?? '', challenge);
+  assert.equal(reply.json?.data, undefined, 'a refused request carries no data');
+}
+
+describe('no credentials', () => {
+  test('a protected query without a header is 401 Missing Authorization header', async () => {
+    const reply = await send(PROTECTED);
+    assertUnauthenticated(reply, 'Missing Authorization header', /^Bearer$/);
+    assert.equal(reply.json?.errors?.[0]?.extensions?.reason, 'MISSING_TOKEN');
+  });
+
+  test('a protected mutation and a protected GET without a header are refused the same way', async () => {
+    const mutation = await send('mutation { create_post(title: "x", body: "y") { id } }');
+    assertUnauthenticated(mutation, 'Missing Authorization header', /^Bearer$/);
+
+    const get = await exchange(server.app, { method: 'GET', url: graphqlUrl({ query: PROTECTED }) });
+    assertUnauthenticated(get, 'Missing Authorization header', /^Bearer$/);
+  });
+
+  test('a token in the query string is not a credential', async () => {
+    const get = await exchange(server.app, {
+      method: 'GET',
+      url: `${graphqlUrl({ query: PROTECTED })}&access_token=${python.valid}`,
+    });
+    assertUnauthenticated(get, 'Missing Authorization header', /^Bearer$/);
+  });
+
+  test('a public query works without a token', async () => {
+    const reply = await send(PUBLIC);
+    assert.equal(reply.status, 200, reply.text);
+    assert.deepEqual(
+      (reply.json?.data?.public_posts as { title: string }[]).map((post) => post.title),
+      PUBLISHED_TITLES,
+    );
+  });
+
+  test('one protected field among public ones refuses the whole operation', async () => {
+    const reply = await send('{ public_posts { title } posts { title } }');
+    assertUnauthenticated(reply, 'Missing Authorization header', /^Bearer$/);
+  });
+});
+
+describe('malformed Authorization headers', () => {
+  const token = (): string => python.valid ?? '';
+  const cases: readonly [string, () => string][] = [
+    ['the Token scheme', () => `Token ${token()}`],
+    ['a bare token', () => token()],
+    ['Basic credentials', () => 'Basic YWxpY2U6c2VjcmV0'],
+    ['an empty Bearer', () => 'Bearer '],
+    ['Bearer alone', () => 'Bearer'],
+    ['two words after Bearer', () => `Bearer ${token()} extra`],
+    ['an empty header', () => ''],
+  ];
+  for (const [name, header] of cases) {
+    test(`${name} is 401 with the Bearer format message`, async () => {
+      const reply = await send(PROTECTED, header());
+      assertUnauthenticated(reply, BAD_SCHEME_MESSAGE, /^Bearer error="invalid_request"/);
+      assert.equal(reply.json?.errors?.[0]?.extensions?.reason, 'BAD_AUTH_SCHEME');
+    });
+  }
+
+  test('the scheme name is case-insensitive (RFC 9110)', async () => {
+    const reply = await send(PROTECTED, `bearer ${python.valid}`);
+    assert.equal(reply.status, 200, reply.text);
+  });
+
+  test('two Authorization headers are refused, not half-read', async () => {
+    const reply = await exchange(server.app, {
+      method: 'POST',
+      url: '/graphql',
+      headers: {
+        'content-type': 'application/json',
+        authorization: [`Bearer ${python.valid}`, 'Bearer x.y.z'],
+      },
+      body: { query: PROTECTED },
+    });
+    assertUnauthenticated(reply, BAD_SCHEME_MESSAGE, /^Bearer error="invalid_request"/);
+  });
+});
+
+describe('tokens the server refuses', () => {
+  const refused: readonly [string, string, string][] = [
+    ['signed with another secret', 'otherSecret', 'Invalid token'],
+    ['expired', 'expired', 'Token has expired'],
+    ['not valid yet (nbf)', 'notYetValid', 'Token is not yet valid'],
+    ['for another audience', 'wrongAudience', 'Invalid token audience'],
+    ['without an audience', 'noAudience', 'Invalid token audience'],
+    ['unsigned (alg none)', 'algNone', 'Invalid token'],
+    ['naming its own key URL (jku)', 'keyUrl', 'Invalid token'],
+    ['without sub or user_id', 'noSubject', 'Invalid token'],
+    ['with an empty sub', 'emptySubject', 'Invalid token'],
+  ];
+  for (const [name, key, message] of refused) {
+    test(`a token ${name} is 401 ${message}`, async () => {
+      const reply = await send(PROTECTED, `Bearer ${python[key]}`);
+      assertUnauthenticated(reply, message, /^Bearer error="invalid_token"/);
+    });
+  }
+
+  test('a malformed token is 401 Invalid token', async () => {
+    for (const value of ['abc.def.ghi', 'abc', 'e30.e30.']) {
+      const reply = await send(PROTECTED, `Bearer ${value}`);
+      assertUnauthenticated(reply, 'Invalid token', /^Bearer error="invalid_token"/);
+    }
+  });
+
+  test('a public query with a bad token is refused, never answered as anonymous', async () => {
+    for (const [key, message] of [
+      ['otherSecret', 'Invalid token'],
+      ['expired', 'Token has expired'],
+      ['wrongAudience', 'Invalid token audience'],
+    ] as const) {
+      const reply = await send(PUBLIC, `Bearer ${python[key]}`);
+      assertUnauthenticated(reply, message, /^Bearer error="invalid_token"/);
+    }
+    const badScheme = await send(PUBLIC, 'Basic YWxpY2U6c2VjcmV0');
+    assertUnauthenticated(badScheme, BAD_SCHEME_MESSAGE, /invalid_request/);
+  });
+});
+
+describe('tokens the server accepts', () => {
+  test('a PyJWT token with sub and a scopes list reads the caller posts', async () => {
+    const reply = await send('{ user_posts { title } }', `Bearer ${python.valid}`);
+    assert.equal(reply.status, 200, reply.text);
+    assert.deepEqual(reply.json?.data, {
+      user_posts: [{ title: 'Hello from Alice' }, { title: "Alice's private draft" }],
+    });
+  });
+
+  test('user_id stands for sub, and a space-separated scope string grants scopes', async () => {
+    const reply = await send('{ user_posts { title } }', `Bearer ${python.userIdOnly}`);
+    assert.equal(reply.status, 200, reply.text);
+    assert.equal((reply.json?.data?.user_posts as unknown[]).length, 2);
+  });
+
+  test('an expiry within the clock leeway (30 s) is still accepted', async () => {
+    const reply = await send(PROTECTED, `Bearer ${python.withinLeeway}`);
+    assert.equal(reply.status, 200, reply.text);
+  });
+});
+
+describe('scopes', () => {
+  test('a token without the required scope is 403 Insufficient scope, naming the scope', async () => {
+    const reply = await send(PROTECTED, `Bearer ${python.noScopes}`);
+    assert.equal(reply.status, 403, reply.text);
+    assert.deepEqual(errorCodes(reply), ['FORBIDDEN']);
+    const error = reply.json?.errors?.[0];
+    assert.equal(error?.message, 'Insufficient scope for this operation');
+    assert.deepEqual(error?.extensions?.requiredScopes, ['read:posts']);
+    assert.match(headerOf(reply, 'www-authenticate') ?? '', /^Bearer error="insufficient_scope"/);
+    assert.equal(reply.json?.data, undefined);
+  });
+
+  test('a reader cannot write: create_post is 403 and nothing is written', async () => {
+    const reader = await server.token({ sub: ALICE, scopes: ['read:posts'] });
+    const reply = await send('mutation { create_post(title: "not allowed", body: "x") { id } }', `Bearer ${reader}`);
+    assert.equal(reply.status, 403, reply.text);
+    assert.deepEqual(reply.json?.errors?.[0]?.extensions?.requiredScopes, ['write:posts']);
+
+    const mine = await send('{ user_posts(where: { title: { eq: "not allowed" } }) { id } }', `Bearer ${reader}`);
+    assert.deepEqual(mine.json?.data, { user_posts: [] });
+  });
+
+  test('a public query needs no scope, also with a valid token', async () => {
+    const reply = await send(PUBLIC, `Bearer ${python.noScopes}`);
+    assert.equal(reply.status, 200, reply.text);
+  });
+});
+
+describe('a server with JWT_ALGORITHMS=HS256 and a query injecting a second claim', () => {
+  let variant: ProjectVariant;
+  let orgServer: TestServer;
+
+  before(async () => {
+    variant = blogVariant('', {
+      editSchemaJson: (schema) => {
+        // posts, with a second claim injected: app.org_id must come from the token's org.id.
+        const posts = schema.queries.find((query) => query.name === 'posts');
+        assert.ok(posts !== undefined);
+        schema.queries.push({
+          ...posts,
+          name: 'org_posts',
+          inject_params: { user_id: 'jwt:sub', org_id: 'jwt:org.id' },
+        });
+      },
+    });
+    orgServer = await startTestServer({ projectDir: variant.dir, env: { JWT_ALGORITHMS: 'HS256' } });
+  });
+  after(async () => {
+    await orgServer?.close();
+    variant?.remove();
+  });
+
+  const query = '{ org_posts { title } }';
+  const sendOrg = (token: string): Promise<ExchangeReply> =>
+    postGraphQL(orgServer.app, { query }, { authorization: `Bearer ${token}` });
+
+  test('a token without the injected claim is refused with a clear error, never NULL', async () => {
+    const token = await orgServer.token({ sub: ALICE, scopes: ['read:posts'] });
+    const reply = await sendOrg(token);
+    assert.equal(reply.status, 403, reply.text);
+    const error = reply.json?.errors?.[0];
+    assert.equal(error?.extensions?.code, 'FORBIDDEN');
+    assert.equal(error?.extensions?.reason, 'MISSING_INJECT_CLAIM');
+    assert.equal(error?.extensions?.claim, 'org.id');
+    assert.match(error?.message ?? '', /needs the token claim 'org\.id'.*does not carry it/);
+    assert.equal(reply.json?.data, undefined);
+  });
+
+  test('an empty or null claim is refused the same way', async () => {
+    for (const org of [{ id: '' }, { id: null }, 'flat']) {
+      const token = await orgServer.token({ sub: ALICE, scopes: ['read:posts'], org });
+      const reply = await sendOrg(token);
+      assert.equal(reply.status, 403, `${JSON.stringify(org)}: ${reply.text}`);
+      assert.equal(reply.json?.errors?.[0]?.extensions?.reason, 'MISSING_INJECT_CLAIM');
+    }
+  });
+
+  test('with the claim present the query runs', async () => {
+    const token = await orgServer.token({ sub: ALICE, scopes: ['read:posts'], org: { id: 42 } });
+    const reply = await sendOrg(token);
+    assert.equal(reply.status, 200, reply.text);
+    const titles = (reply.json?.data?.org_posts as { title: string }[]).map((post) => post.title);
+    assert.ok(titles.includes("Alice's private draft"));
+    assert.ok(!titles.includes("Bob's private draft"));
+  });
+
+  test('the algorithm allow-list refuses an HS512 token the default configuration accepts', async () => {
+    const byDefault = await send(PROTECTED, `Bearer ${python.hs512}`);
+    assert.equal(byDefault.status, 200, byDefault.text);
+
+    const reply = await postGraphQL(orgServer.app, { query: PROTECTED }, { authorization: `Bearer ${python.hs512}` });
+    assertUnauthenticated(reply, 'Invalid token', /^Bearer error="invalid_token"/);
+    const accepted = await postGraphQL(orgServer.app, { query: PROTECTED }, { authorization: `Bearer ${python.valid}` });
+    assert.equal(accepted.status, 200, accepted.text);
+  });
+
+  test('anonymous callers of an injecting query get the missing-header 401', async () => {
+    const reply = await postGraphQL(orgServer.app, { query });
+    assertUnauthenticated(reply, 'Missing Authorization header', /^Bearer$/);
+  });
+});
