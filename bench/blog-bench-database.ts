@@ -52,10 +52,11 @@ export async function createBlogBenchDatabase(
   try {
     const db = await openPostgresDatabase({ url: url.toString(), poolMax: 2 });
     try {
-      await migrate(db, {
-        migrationsDir: config.paths.migrationsDir,
-        roles: { anon: config.database.anon_role, authenticated: config.database.authenticated_role },
-      });
+      const roles = {
+        anon: config.database.anon_role,
+        authenticated: config.database.authenticated_role,
+      };
+      await migrate(db, { migrationsDir: config.paths.migrationsDir, roles });
       await db.query(
         `INSERT INTO tb_user (id, email, name, created_at)
          SELECT ${USER_ID}, 'bench-user-' || n || '@example.com', 'Bench User ' || n,

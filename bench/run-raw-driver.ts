@@ -12,12 +12,21 @@ export interface RawDriverOptions {
   readonly poolMax: number;
   /** Transactions in flight at once (the HTTP run's connection count). */
   readonly concurrency: number;
-  readonly warmupSeconds: number;
-  readonly durationSeconds: number;
   /** The statement after BEGIN that switches role and sets `app.*` (the server's own text). */
   readonly setup: SqlStatement;
   /** The statements the server ran for the request. */
   readonly statements: readonly SqlStatement[];
+  /** Called with the first statement's rows of the first transaction, to check the answer. */
+  readonly checkFirstRows?: (rows: readonly Record<string, unknown>[]) => void;
+}
+
+/** An open raw driver: a pool and the transaction, ready to be timed. */
+export interface RawDriver {
+  /** Keeps `concurrency` transactions in flight for `seconds`, discarding the numbers. */
+  warmUp(seconds: number): Promise<void>;
+  /** Keeps `concurrency` transactions in flight for `seconds` and reports what completed. */
+  measure(seconds: number): Promise<LoadResult>;
+  close(): Promise<void>;
 }
 
 /** The query config node-postgres accepts; `queryMode` is missing from @types/pg 8.23.1. */
@@ -28,13 +37,14 @@ function extended(statement: SqlStatement): ExtendedQuery {
 }
 
 /**
- * Runs the server's transaction straight through node-postgres, as a program with no GraphQL
- * or HTTP would: a pool in pipeline mode, and per transaction BEGIN, the setup statement, the
- * statements and COMMIT written without waiting for each answer, by `concurrency` loops for
- * the warm-up and then the measured time. Latency runs from asking the pool for a connection
- * to the COMMIT's answer, so waiting for a free connection counts, as it does for the server.
+ * Prepares the server's transaction to run straight through node-postgres, as a program with
+ * no GraphQL or HTTP would: a pool in pipeline mode, and per transaction BEGIN, the setup
+ * statement, the statements and COMMIT written without waiting for each answer. Runs it once
+ * and checks the answer before anything is timed. Latency runs from asking the pool for a
+ * connection to the COMMIT's answer, so waiting for a free connection counts, as it does for
+ * the server.
  */
-export async function runRawDriver(options: RawDriverOptions): Promise<LoadResult> {
+export async function openRawDriver(options: RawDriverOptions): Promise<RawDriver> {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolMax,
@@ -58,29 +68,37 @@ export async function runRawDriver(options: RawDriverOptions): Promise<LoadResul
   };
 
   try {
-    // One checked run first: a wrong transaction must fail loudly, not be timed.
+    // A wrong transaction must fail loudly, not be timed.
     const first = await transaction();
-    const rows = first[2]?.rowCount ?? 0;
-    if (rows === 0) throw new Error('The raw transaction returned no rows; the setup is wrong.');
-
-    await drive(transaction, options.concurrency, options.warmupSeconds, undefined);
-    const samples: number[] = [];
-    const failed = { count: 0 };
-    const started = performance.now();
-    await drive(transaction, options.concurrency, options.durationSeconds, { samples, failed });
-    const seconds = (performance.now() - started) / 1000;
-
-    samples.sort((a, b) => a - b);
-    return {
-      perSecond: samples.length / seconds,
-      p50Ms: quantile(samples, 0.5),
-      p99Ms: quantile(samples, 0.99),
-      completed: samples.length,
-      failed: failed.count,
-    };
-  } finally {
+    const rows = first[2]?.rows ?? [];
+    if (rows.length === 0) {
+      throw new Error('The raw transaction returned no rows; the setup is wrong.');
+    }
+    options.checkFirstRows?.(rows as Record<string, unknown>[]);
+  } catch (error) {
     await pool.end();
+    throw error;
   }
+
+  return {
+    warmUp: (seconds) => drive(transaction, options.concurrency, seconds, undefined),
+    async measure(seconds) {
+      const samples: number[] = [];
+      const failed = { count: 0 };
+      const started = performance.now();
+      await drive(transaction, options.concurrency, seconds, { samples, failed });
+      const elapsed = (performance.now() - started) / 1000;
+      samples.sort((a, b) => a - b);
+      return {
+        perSecond: samples.length / elapsed,
+        p50Ms: quantile(samples, 0.5),
+        p99Ms: quantile(samples, 0.99),
+        completed: samples.length,
+        failed: failed.count,
+      };
+    },
+    close: () => pool.end(),
+  };
 }
 
 /** Keeps `concurrency` transactions in flight for `seconds`, recording latencies when asked. */

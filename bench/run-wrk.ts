@@ -17,35 +17,30 @@ export interface WrkOptions {
   readonly connections: number;
   /** wrk threads. */
   readonly threads: number;
-  readonly warmupSeconds: number;
-  readonly durationSeconds: number;
 }
 
 /** Debian's package name, for the message when wrk is missing. */
 const INSTALL_HINT = 'Install it (Debian/Ubuntu: apt-get install -y wrk) and run again.';
 
 /**
- * Loads the server with wrk: POSTs of `body` over `connections` keep-alive connections, a
- * warm-up run whose numbers are dropped, then the measured run. wrk takes a POST body only
- * from a Lua script, so one is written to a temporary directory. Any non-2xx answer or socket
- * error is counted as failed.
+ * Loads the server with wrk for `seconds`: POSTs of `body` over `connections` keep-alive
+ * connections. wrk takes a POST body only from a Lua script, so one is written to a temporary
+ * directory. Any non-2xx answer or socket error is counted as failed.
  */
-export async function runWrk(options: WrkOptions): Promise<LoadResult> {
+export async function runWrk(options: WrkOptions, seconds: number): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'fraiseql-bench-wrk-'));
   try {
     const script = join(dir, 'post.lua');
     writeFileSync(script, luaScript(options.body, options.headers));
-    const run = (seconds: number): Promise<string> =>
-      wrk([
-        `--threads=${String(options.threads)}`,
-        `--connections=${String(options.connections)}`,
-        `--duration=${String(seconds)}s`,
-        '--latency',
-        `--script=${script}`,
-        options.url,
-      ]);
-    if (options.warmupSeconds > 0) await run(options.warmupSeconds);
-    return parseWrkOutput(await run(options.durationSeconds));
+    const output = await wrk([
+      `--threads=${String(options.threads)}`,
+      `--connections=${String(options.connections)}`,
+      `--duration=${String(seconds)}s`,
+      '--latency',
+      `--script=${script}`,
+      options.url,
+    ]);
+    return parseWrkOutput(output);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -75,9 +70,10 @@ function wrk(args: readonly string[]): Promise<string> {
     child.on('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'ENOENT' ? new WrkMissingError() : error),
     );
-    child.on('close', (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`wrk exited with ${String(code)}:\n${output}`)),
-    );
+    child.on('close', (code) => {
+      if (code === 0) resolve(output);
+      else reject(new Error(`wrk exited with ${String(code)}:\n${output}`));
+    });
   });
 }
 
@@ -96,13 +92,20 @@ function luaScript(body: string, headers: Readonly<Record<string, string>>): str
     `wrk.body = ${luaString(body)}`,
     'wrk.headers["Content-Type"] = "application/json"',
     ...Object.entries(headers).map(
-      ([name, value]) => `wrk.headers[${luaString(name)}] = ${luaString(value)}`,
+      // Spaces inside the index brackets: `[[` would open a long string.
+      ([name, value]) => `wrk.headers[ ${luaString(name)} ] = ${luaString(value)}`,
     ),
   ];
   return `${lines.join('\n')}\n`;
 }
 
-const UNIT_MS: Readonly<Record<string, number>> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Readonly<Record<string, number>> = {
+  us: 0.001,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 
 /** wrk's summary: requests/s, the 50 % and 99 % latency lines, failures. */
 export function parseWrkOutput(output: string): LoadResult {
@@ -125,7 +128,9 @@ export function parseWrkOutput(output: string): LoadResult {
     throw new Error(`Could not read wrk's summary:\n${output}`);
   }
   const non2xx = number(/Non-2xx or 3xx responses:\s+(\d+)/) ?? 0;
-  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
+    output,
+  );
   const socketErrors = socket === null ? 0 : socket.slice(1).reduce((sum, n) => sum + Number(n), 0);
   return {
     perSecond,

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +41,8 @@ export async function serveExample(options: ServeOptions): Promise<ServedExample
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         DATABASE_URL: options.databaseUrl,
         JWT_SECRET: options.jwtSecret,
+        // Set so the server does not write a development secret file into the example.
+        API_KEY_SECRET: randomBytes(32).toString('hex'),
         LOG_LEVEL: 'warn',
       },
     },

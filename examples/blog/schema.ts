@@ -59,6 +59,15 @@ export default defineSchema({
       inject: { user_id: 'jwt:sub' },
       description: "The caller's own posts, drafts included.",
     }),
+    // Needs the database permission read:users (role staff, see migrations/007): checked
+    // against fraiseql_auth for the token's subject on every call, so a grant made with
+    // `fraiseql-ts rbac grant` applies to the next request without a new token.
+    query('users', {
+      returns: '[User!]!',
+      sqlSource: 'v_user',
+      requiresPermission: 'read:users',
+      description: 'Every user of the blog, for staff.',
+    }),
     query('user_by_email', {
       returns: 'User',
       sqlSource: 'v_user',

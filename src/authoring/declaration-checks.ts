@@ -1,4 +1,4 @@
-import { isValidRole, isValidScope } from '../schema/access-format.ts';
+import { isValidPermission, isValidRole, isValidScope } from '../schema/access-format.ts';
 import { closestName } from '../schema/edit-distance.ts';
 import { checkInjectSource, isValidInjectKey, splitInjectText } from '../schema/inject-claim.ts';
 import { isSqlIdentifier, parseQualifiedName } from '../schema/sql-identifier.ts';
@@ -101,6 +101,19 @@ export function readScopes(value: unknown, where: string): string | string[] | u
     }
   }
   return singleOrList(scopes);
+}
+
+/** Reads `requiresPermission`: one permission stays a string, several a list. */
+export function readPermissions(value: unknown, where: string): string | string[] | undefined {
+  const permissions = readStringList(value, `${where} requiresPermission`);
+  for (const permission of permissions ?? []) {
+    if (!isValidPermission(permission)) {
+      throw new SchemaAuthoringError(
+        `${where}: requiresPermission "${permission}" is not a permission name (no spaces, no "*"), e.g. "read:posts"`,
+      );
+    }
+  }
+  return singleOrList(permissions);
 }
 
 /** Reads `requiresRole`: one role stays a string, several a list. */

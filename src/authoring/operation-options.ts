@@ -4,6 +4,7 @@ import {
   readFlag,
   readInject,
   readReturnNotation,
+  readPermissions,
   readRoles,
   readScopes,
   readSqlName,
@@ -31,6 +32,12 @@ export interface OperationOptions {
   /** The caller must hold at least one of these roles. Default: none. */
   readonly requiresRole?: string | readonly string[];
   /**
+   * Permissions the token's subject must all be granted in the database (`fraiseql_auth`
+   * users, roles and role_permissions), checked on every call, so a grant or revoke takes
+   * effect without a new token. Cannot be combined with `public`. Default: none.
+   */
+  readonly requiresPermission?: string | readonly string[];
+  /**
    * Values taken from the verified token, never from the client: column or parameter name ->
    * `'jwt:<claim>'` (dots reach nested claims: `'jwt:org.id'`). Each is also set as `app.<name>`.
    */
@@ -49,6 +56,7 @@ type OperationJson = Pick<
   | 'inject_params'
   | 'requires_role'
   | 'requires_scope'
+  | 'requires_permission'
   | 'public'
 >;
 
@@ -62,6 +70,7 @@ export const OPERATION_OPTION_NAMES = [
   'public',
   'requiresScope',
   'requiresRole',
+  'requiresPermission',
   'inject',
 ];
 
@@ -91,8 +100,15 @@ export function readOperation(
   if (roles !== undefined) json.requires_role = roles;
   const scopes = readScopes(options.requiresScope, where);
   if (scopes !== undefined) json.requires_scope = scopes;
+  const permissions = readPermissions(options.requiresPermission, where);
+  if (permissions !== undefined) json.requires_permission = permissions;
 
   if (readFlag(options.public, where, 'public') === true) {
+    if (permissions !== undefined) {
+      throw new SchemaAuthoringError(
+        `${where}: a public operation cannot also require a permission (anonymous callers have no subject to look up)`,
+      );
+    }
     if (roles !== undefined || scopes !== undefined || inject !== undefined) {
       throw new SchemaAuthoringError(
         `${where}: a public operation cannot also require a scope or role, or inject token claims (anonymous callers have none)`,

@@ -91,6 +91,8 @@ interface SchemaJsonOperation {
   inject_params?: Record<string, string>;
   requires_role?: string | string[];
   requires_scope?: string | string[];
+  /** Permissions granted in the database (`fraiseql_auth`); a fraiseql-ts extension. */
+  requires_permission?: string | string[];
   public?: boolean;
 }
 

@@ -54,7 +54,7 @@ program
     runCommand(async () => (await import('./commands/migrate.ts')).runMigrate(options)),
   );
 
-const token = program.command('token').description('issue or inspect JWTs');
+const token = program.command('token').description('issue, inspect and revoke JWTs');
 
 token
   .command('issue', { isDefault: true })
@@ -82,5 +82,110 @@ token
   .action((value: string, options: Record<string, unknown>) =>
     runCommand(async () => (await import('./commands/token.ts')).runTokenInspectCommand(value, options)),
   );
+
+const rbac = program
+  .command('rbac')
+  .description("manage roles, permissions and grants (fraiseql_auth) for requiresPermission");
+
+rbac
+  .command('grant')
+  .description('grant a permission to a role (--role, --permission) or a role to a user (--user, --role)')
+  .addOption(dirOption())
+  .option('--role <role>', 'the role')
+  .option('--permission <permission>', 'the permission to grant to the role')
+  .option('--user <subject>', "the user (token subject) to grant the role to")
+  .option('--json', 'print the outcome as JSON')
+  .action((options: { dir: string; role?: string; permission?: string; user?: string; json?: boolean }) =>
+    runCommand(async () => (await import('./commands/rbac.ts')).runRbacGrant(options)),
+  );
+
+rbac
+  .command('revoke')
+  .description('revoke a permission from a role (--role, --permission) or a role from a user (--user, --role)')
+  .addOption(dirOption())
+  .option('--role <role>', 'the role')
+  .option('--permission <permission>', 'the permission to revoke from the role')
+  .option('--user <subject>', 'the user (token subject) to revoke the role from')
+  .option('--json', 'print the outcome as JSON')
+  .action((options: { dir: string; role?: string; permission?: string; user?: string; json?: boolean }) =>
+    runCommand(async () => (await import('./commands/rbac.ts')).runRbacRevoke(options)),
+  );
+
+rbac
+  .command('list')
+  .description("list roles and permissions, or one user's grants (--user)")
+  .argument('[what]', 'roles or permissions (default: both)')
+  .addOption(dirOption())
+  .option('--user <subject>', "list this user's roles and permissions")
+  .option('--json', 'print as JSON')
+  .action((what: string | undefined, options: { dir: string; user?: string; json?: boolean }) =>
+    runCommand(async () => (await import('./commands/rbac.ts')).runRbacList(what, options)),
+  );
+
+token
+  .command('revoke')
+  .description('revoke one token (its jti, or the token itself) or, with --user, every token of a subject')
+  .argument('[jti-or-token]', 'the token id (jti) or the whole token')
+  .addOption(dirOption())
+  .option('--user <sub>', 'revoke every token and session of this subject instead')
+  .action((target: string | undefined, options: { dir: string; user?: string }) =>
+    runCommand(async () => (await import('./commands/token-revoke.ts')).runTokenStoreCommand('revoke', target, options)),
+  );
+
+token
+  .command('cleanup')
+  .description('delete expired revocations, refresh tokens and sessions once (the server also does it hourly)')
+  .addOption(dirOption())
+  .action((options: { dir: string }) =>
+    runCommand(async () => (await import('./commands/token-revoke.ts')).runTokenStoreCommand('cleanup', undefined, options)),
+  );
+
+const users = program
+  .command('users')
+  .description('manage login users (fraiseql_auth.users); passwords are typed at a prompt or piped with --password-stdin');
+
+type UsersOptions = { dir: string; email?: string; role?: string; subject?: string; passwordStdin?: boolean; json?: boolean };
+const runUsers = (action: 'add' | 'set-password' | 'disable' | 'enable' | 'list', username: string | undefined, options: UsersOptions) =>
+  runCommand(async () => (await import('./commands/users.ts')).runUsersCommand(action, username, options));
+
+users
+  .command('add')
+  .description('add a user who can log in at POST /auth/login')
+  .argument('<username>', 'the login name')
+  .addOption(dirOption())
+  .option('--email <email>', 'email address')
+  .option('--role <role>', 'primary role (must exist in fraiseql_auth.roles)')
+  .option('--subject <sub>', 'token subject (sub claim); default: the new user id')
+  .option('--password-stdin', 'read the password from standard input instead of prompting')
+  .action((username: string, options: UsersOptions) => runUsers('add', username, options));
+
+users
+  .command('set-password')
+  .description("set a user's password (and revoke every token the user holds)")
+  .argument('<username>', 'the login name')
+  .addOption(dirOption())
+  .option('--password-stdin', 'read the password from standard input instead of prompting')
+  .action((username: string, options: UsersOptions) => runUsers('set-password', username, options));
+
+users
+  .command('disable')
+  .description('stop a user from logging in and revoke every token the user holds')
+  .argument('<username>', 'the login name')
+  .addOption(dirOption())
+  .action((username: string, options: UsersOptions) => runUsers('disable', username, options));
+
+users
+  .command('enable')
+  .description('let a disabled user log in again')
+  .argument('<username>', 'the login name')
+  .addOption(dirOption())
+  .action((username: string, options: UsersOptions) => runUsers('enable', username, options));
+
+users
+  .command('list')
+  .description('list users (never their password hashes)')
+  .addOption(dirOption())
+  .option('--json', 'print as JSON')
+  .action((options: UsersOptions) => runUsers('list', undefined, options));
 
 await program.parseAsync(process.argv);

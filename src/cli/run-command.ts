@@ -31,7 +31,22 @@ export async function runCommand(action: () => Promise<number | void>): Promise<
   }
 }
 
-/** Errors from other layers that already carry a message for the user. */
+/**
+ * Errors from other layers that already carry a message for the user: a refused start or a
+ * bad schema, configuration or database setup is not a bug to report, and a stack trace would
+ * bury the message that says what to change.
+ */
+const USER_FACING_ERRORS: ReadonlySet<string> = new Set([
+  'SchemaCompileError',
+  'SchemaSourceError',
+  'SchemaAuthoringError',
+  'MigrationError',
+  'DataDirLockedError',
+  'StartupError',
+  'AuthConfigurationError',
+  'RequestRoleError',
+]);
+
 function isUserFacing(error: unknown): boolean {
-  return error instanceof Error && ['SchemaCompileError', 'MigrationError', 'DataDirLockedError'].includes(error.name);
+  return error instanceof Error && USER_FACING_ERRORS.has(error.name);
 }

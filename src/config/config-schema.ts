@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+import { isValidScope } from '../schema/access-format.ts';
+import { revocationSection, sessionsSection } from '../sessions/sessions-config-schema.ts';
+
 /**
  * The merged configuration: `fraiseql.toml`, then environment variables on top. Every section
  * is strict: an unknown key stops the server with the key's path, because a misspelt security
@@ -148,6 +151,48 @@ const securitySection = z
   })
   .strict();
 
+const authorizationSection = z
+  .object({
+    /**
+     * How long a subject's database permissions (`requiresPermission`) are reused, in seconds.
+     * Grant changes flush them at once through NOTIFY; this bounds staleness if a notification
+     * is lost. 0 reads them on every request. Default 30.
+     */
+    permission_cache_seconds: z.number().int().min(0).max(3600).default(30),
+    /** Serve the role and permission administration API under /admin/rbac. Default true. */
+    admin_api: z.boolean().default(true),
+    /** The scope (from the token, or granted by `[security.roles]`) the admin API requires. */
+    admin_scope: z
+      .string()
+      .refine(isValidScope, 'must be a scope such as fraiseql:admin (parts joined by ":")')
+      .default('fraiseql:admin'),
+  })
+  .strict();
+
+const apiKeysSection = z
+  .object({
+    /** Accept API keys (`X-API-Key: sk_...`) and serve /api/keys. Default true. */
+    enabled: z.boolean().default(true),
+    /**
+     * HMAC secret keys are stored with (env `API_KEY_SECRET`). Production: required, at least
+     * 32 bytes. Development: a generated one in `.fraiseql/dev-api-key-secret`. Changing it
+     * invalidates every key.
+     */
+    hash_secret: z.string().optional(),
+    /** How long a rotated key keeps working, in seconds. Default 86400 (24 h); at most 30 days. */
+    rotation_grace_seconds: z.number().int().min(0).max(2_592_000).default(86_400),
+    /**
+     * How long a looked-up key is reused, in seconds (0: never). Revocations reach every
+     * instance at once through NOTIFY; this bounds staleness if one is lost. Default 10.
+     */
+    cache_ttl_seconds: z.number().int().min(0).max(300).default(10),
+    /** How often `last_used_at` is written, in seconds (one statement per interval). Default 60. */
+    last_used_flush_seconds: positiveInt.max(3600).default(60),
+    /** The scope that lets a token manage every owner's keys. Default `admin:api_keys`. */
+    admin_scope: z.string().regex(/^[^\s*]+$/, 'must be one exact scope').default('admin:api_keys'),
+  })
+  .strict();
+
 const loggingSection = z
   .object({
     /** pino level (env `LOG_LEVEL`): trace, debug, info, warn, error, fatal, silent. */
@@ -164,6 +209,10 @@ export const configSchema = z
     auth: authSection.default(() => authSection.parse({})),
     limits: limitsSection.default(() => limitsSection.parse({})),
     security: securitySection.default(() => securitySection.parse({})),
+    authorization: authorizationSection.default(() => authorizationSection.parse({})),
+    api_keys: apiKeysSection.default(() => apiKeysSection.parse({})),
+    sessions: sessionsSection.default(() => sessionsSection.parse({})),
+    revocation: revocationSection.default(() => revocationSection.parse({})),
     logging: loggingSection.default(() => loggingSection.parse({})),
   })
   .strict();

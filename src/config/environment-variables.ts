@@ -28,6 +28,16 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'JWT_LEEWAY_SECONDS', path: ['auth', 'leeway_seconds'], kind: 'integer' },
   { name: 'FRAISEQL_MAX_PAGE_SIZE', path: ['limits', 'max_page_size'], kind: 'integer' },
   { name: 'LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
+  { name: 'ACCESS_TOKEN_TTL', path: ['sessions', 'access_token_ttl_seconds'], kind: 'integer' },
+  { name: 'REFRESH_TOKEN_TTL', path: ['sessions', 'refresh_token_ttl_seconds'], kind: 'integer' },
+  { name: 'FRAISEQL_SESSIONS_ENABLED', path: ['sessions', 'enabled'], kind: 'boolean' },
+  { name: 'SESSION_SLIDING_RENEWAL', path: ['sessions', 'sliding_renewal'], kind: 'boolean' },
+  { name: 'FRAISEQL_REVOCATION_ENABLED', path: ['revocation', 'enabled'], kind: 'boolean' },
+  { name: 'REVOCATION_FAIL_OPEN', path: ['revocation', 'fail_open'], kind: 'boolean' },
+  { name: 'API_KEY_SECRET', path: ['api_keys', 'hash_secret'], kind: 'string' },
+  { name: 'FRAISEQL_PERMISSION_CACHE_SECONDS', path: ['authorization', 'permission_cache_seconds'], kind: 'integer' },
+  { name: 'FRAISEQL_ADMIN_API', path: ['authorization', 'admin_api'], kind: 'boolean' },
+  { name: 'FRAISEQL_ADMIN_SCOPE', path: ['authorization', 'admin_scope'], kind: 'string' },
 ];
 
 /**

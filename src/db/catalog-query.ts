@@ -5,6 +5,12 @@
  *
  * It reads only pg_catalog objects that exist unchanged from PostgreSQL 11 to 18 (`prokind`
  * came in 11; `security_invoker` is a view reloption since 15 and simply absent before).
+ *
+ * For each view it also lists the tables read with a view owner's rights (`owner_reads`):
+ * walking the view's rewrite-rule dependencies (through nested views, at most 16 deep), a view
+ * without security_invoker makes its owner the reader of everything below it. Each such table
+ * comes with its row-level security state and whether that owner bypasses it. Tables reached
+ * only through security_invoker views are read as the request role and are not listed.
  */
 export const CATALOG_QUERY = `
 WITH wanted_relations AS (
@@ -18,6 +24,52 @@ wanted_functions AS (
 search_path AS (
   SELECT s.nsp, s.pos FROM unnest(current_schemas(true)) WITH ORDINALITY AS s(nsp, pos)
 ),
+invoker_views AS (
+  SELECT c.oid FROM pg_class c
+  WHERE c.relkind = 'v' AND EXISTS (
+    SELECT 1 FROM unnest(c.reloptions) AS o(opt)
+    WHERE lower(o.opt) IN ('security_invoker=true', 'security_invoker=on', 'security_invoker=1',
+                           'security_invoker=yes', 'security_invoker=t', 'security_invoker=y'))
+),
+owner_walk AS (
+  WITH RECURSIVE walk(ord, relid, reader, via, depth) AS (
+    SELECT w.ord, c.oid,
+      CASE WHEN c.oid IN (SELECT oid FROM invoker_views) THEN NULL ELSE c.relowner END,
+      CASE WHEN c.oid IN (SELECT oid FROM invoker_views) THEN NULL ELSE c.oid END, 0
+    FROM wanted_relations w
+    JOIN pg_class c ON c.oid = to_regclass(
+      CASE WHEN w.schema_name IS NULL THEN quote_ident(w.rel_name)
+           ELSE quote_ident(w.schema_name) || '.' || quote_ident(w.rel_name) END)
+    WHERE c.relkind = 'v'
+    UNION
+    SELECT wk.ord, ref.oid,
+      CASE WHEN ref.relkind = 'v' AND ref.oid NOT IN (SELECT oid FROM invoker_views)
+           THEN ref.relowner ELSE wk.reader END,
+      CASE WHEN ref.relkind = 'v' AND ref.oid NOT IN (SELECT oid FROM invoker_views)
+           THEN ref.oid ELSE wk.via END,
+      wk.depth + 1
+    FROM walk wk
+    JOIN pg_rewrite rw ON rw.ev_class = wk.relid
+    JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid
+                    AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> wk.relid
+    JOIN pg_class ref ON ref.oid = d.refobjid
+    WHERE wk.depth < 16 AND ref.relkind IN ('r', 'p', 'v', 'm', 'f')
+  )
+  SELECT DISTINCT wk.ord, tn.nspname AS schema, t.relname AS name, t.relkind::text AS relkind,
+    t.relrowsecurity AS rls, t.relforcerowsecurity AS force_rls,
+    (SELECT count(*) FROM pg_policy p WHERE p.polrelid = t.oid)::int AS policies,
+    rr.rolname AS reader,
+    (rr.rolsuper OR rr.rolbypassrls OR (t.relowner = wk.reader AND NOT t.relforcerowsecurity))
+      AS reader_bypasses,
+    vn.nspname AS via_schema, v.relname AS via_name
+  FROM walk wk
+  JOIN pg_class t ON t.oid = wk.relid
+  JOIN pg_namespace tn ON tn.oid = t.relnamespace
+  JOIN pg_roles rr ON rr.oid = wk.reader
+  JOIN pg_class v ON v.oid = wk.via
+  JOIN pg_namespace vn ON vn.oid = v.relnamespace
+  WHERE t.relkind IN ('r', 'p', 'm', 'f') AND wk.reader IS NOT NULL
+),
 relations AS (
   SELECT w.ord, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind,
     coalesce(c.reloptions, '{}') AS options,
@@ -25,7 +77,14 @@ relations AS (
               'name', a.attname, 'type', format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum),
             '[]'::json)
        FROM pg_attribute a
-      WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns
+      WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
+    (SELECT coalesce(json_agg(json_build_object(
+              'schema', o.schema, 'name', o.name, 'relkind', o.relkind, 'rls', o.rls,
+              'force_rls', o.force_rls, 'policies', o.policies, 'reader', o.reader,
+              'reader_bypasses', o.reader_bypasses, 'via_schema', o.via_schema,
+              'via_name', o.via_name) ORDER BY o.schema, o.name, o.via_schema, o.via_name),
+            '[]'::json)
+       FROM owner_walk o WHERE o.ord = w.ord) AS owner_reads
   FROM wanted_relations w
   JOIN pg_class c ON c.oid = to_regclass(
     CASE WHEN w.schema_name IS NULL THEN quote_ident(w.rel_name)

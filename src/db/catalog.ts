@@ -32,7 +32,32 @@ export type RelationInfo =
       readonly columns: ReadonlyMap<string, string>;
       /** For views: `WITH (security_invoker = true)` (PostgreSQL 15+). False otherwise. */
       readonly securityInvoker: boolean;
+      /**
+       * For views: the tables read with a view owner's rights (below a view without
+       * security_invoker, this one or a nested one), with their row-level security state.
+       * Empty for tables and for views that read only as the request role.
+       */
+      readonly ownerReads: readonly OwnerReadTable[];
     };
+
+/** A table a view reads with its owner's rights, not the request role's. */
+export interface OwnerReadTable {
+  readonly schema: string;
+  readonly name: string;
+  readonly kind: RelationKind;
+  /** `ALTER TABLE ... ENABLE ROW LEVEL SECURITY`. */
+  readonly rowSecurity: boolean;
+  /** `FORCE ROW LEVEL SECURITY`: policies apply to the table owner too. */
+  readonly forceRowSecurity: boolean;
+  /** Number of policies on the table. */
+  readonly policies: number;
+  /** The role the table is read as: the owner of the view in `via`. */
+  readonly reader: string;
+  /** The reader skips row-level security (superuser, BYPASSRLS, or owner without FORCE). */
+  readonly readerBypassesRowSecurity: boolean;
+  /** The view without security_invoker whose owner reads the table. */
+  readonly via: { readonly schema: string; readonly name: string };
+}
 
 export type ParameterMode = 'in' | 'out' | 'inout' | 'variadic' | 'table';
 
@@ -126,6 +151,20 @@ interface RawRelation {
   readonly relkind: string;
   readonly options: readonly string[];
   readonly columns: readonly RawColumn[];
+  readonly owner_reads?: readonly RawOwnerRead[];
+}
+
+interface RawOwnerRead {
+  readonly schema: string;
+  readonly name: string;
+  readonly relkind: string;
+  readonly rls: boolean;
+  readonly force_rls: boolean;
+  readonly policies: number;
+  readonly reader: string;
+  readonly reader_bypasses: boolean;
+  readonly via_schema: string;
+  readonly via_name: string;
 }
 
 interface RawFunction {
@@ -166,6 +205,17 @@ function toRelation(requested: QualifiedName, row: RawRelation): RelationInfo {
     kind,
     columns: new Map(row.columns.map((column) => [column.name, column.type])),
     securityInvoker: kind === 'view' && isTrueOption(row.options, 'security_invoker'),
+    ownerReads: (row.owner_reads ?? []).map((read) => ({
+      schema: read.schema,
+      name: read.name,
+      kind: relationKind(read.relkind),
+      rowSecurity: read.rls,
+      forceRowSecurity: read.force_rls,
+      policies: Number(read.policies),
+      reader: read.reader,
+      readerBypassesRowSecurity: read.reader_bypasses,
+      via: { schema: read.via_schema, name: read.via_name },
+    })),
   };
 }
 

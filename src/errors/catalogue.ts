@@ -92,6 +92,52 @@ export const ERROR_CATALOGUE = {
   /** A SQL function raised an exception with `HINT = 'UNAUTHENTICATED'`; its message is shown. */
   RAISED_UNAUTHENTICATED: { code: 'UNAUTHENTICATED', status: 401, message: null },
 
+  // Sessions and revocation (src/sessions)
+  /** Revocation is on and the token has no `jti`, so it could never be revoked on its own. */
+  JTI_REQUIRED: { code: 'UNAUTHENTICATED', status: 401, message: 'Token lacks required jti claim' },
+  /** The revocation store did not answer and `[revocation] fail_open` is false. */
+  REVOCATION_UNAVAILABLE: {
+    code: 'SERVICE_UNAVAILABLE',
+    status: 503,
+    message: 'Revocation store unavailable: the server cannot tell whether this token has been revoked. Try again shortly.',
+  },
+  /** Unknown user and wrong password alike, so that usernames cannot be probed. */
+  INVALID_CREDENTIALS: { code: 'UNAUTHENTICATED', status: 401, message: 'Invalid username or password' },
+  /** Told only after a correct password. */
+  ACCOUNT_DISABLED: { code: 'FORBIDDEN', status: 403, message: 'This account is disabled' },
+  /** Login asked for scopes the user does not hold; the message names them. */
+  SCOPE_NOT_GRANTED: { code: 'FORBIDDEN', status: 403, message: null },
+  INVALID_REFRESH_TOKEN: { code: 'UNAUTHENTICATED', status: 401, message: 'Invalid refresh token' },
+  REFRESH_TOKEN_EXPIRED: { code: 'UNAUTHENTICATED', status: 401, message: 'Refresh token has expired' },
+  /** A used refresh token came back: its whole session was revoked (likely theft). */
+  REFRESH_TOKEN_REUSED: {
+    code: 'UNAUTHENTICATED',
+    status: 401,
+    message: 'Refresh token has already been used; its session has been revoked. Log in again.',
+  },
+  SESSION_REVOKED: { code: 'UNAUTHENTICATED', status: 401, message: 'Session has been revoked' },
+  /** Login cannot work with this configuration (no HMAC secret); the message says why. */
+  LOGIN_UNAVAILABLE: { code: 'LOGIN_UNAVAILABLE', status: 501, message: null },
+  /** The token cannot be revoked on its own (no `jti`); the message says what to do instead. */
+  TOKEN_NOT_REVOCABLE: { code: 'CONFLICT', status: 409, message: null },
+  /** Logout or revoke-all with `[revocation] enabled = false`; the message says why. */
+  REVOCATION_DISABLED: { code: 'REVOCATION_DISABLED', status: 501, message: null },
+  REVOKE_OTHER_FORBIDDEN: { code: 'FORBIDDEN', status: 403, message: "Cannot revoke another user's sessions" },
+
+  // API keys (src/api-keys)
+  /** A request made with an API key tried to create, list, rotate or revoke other keys. */
+  API_KEY_MANAGEMENT_NEEDS_TOKEN: {
+    code: 'FORBIDDEN',
+    status: 403,
+    message: 'API keys cannot manage API keys: send a bearer token (JWT) to create, list, rotate or revoke keys',
+  },
+  /** A new or rotated key would carry a scope its creator does not hold; extensions name them. */
+  API_KEY_SCOPE_NOT_HELD: {
+    code: 'FORBIDDEN',
+    status: 403,
+    message: 'An API key cannot carry a scope its creator does not hold',
+  },
+
   // The server
   SERVICE_UNAVAILABLE: { code: 'SERVICE_UNAVAILABLE', status: 503, message: null },
   INTERNAL: {

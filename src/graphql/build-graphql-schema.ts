@@ -25,6 +25,7 @@ import type {
   CompiledSchema,
   TypeRef,
 } from '../schema/compiled-schema.ts';
+import { builtinFieldConfig, type BuiltinRootField } from './builtin-root-field.ts';
 import { buildCustomScalar } from './custom-scalars.ts';
 import { FilterInputTypes } from './filter-input-types.ts';
 
@@ -41,9 +42,14 @@ export const AUTO_PARAM_NAMES = ['where', 'orderBy', 'limit', 'offset'] as const
 
 /**
  * The GraphQL schema the server validates documents against and answers introspection from.
- * It has no resolvers: execution turns each root field into SQL (src/graphql/execute-operation.ts).
+ * It has no resolvers: execution turns each root field into SQL (src/graphql/execute-operation.ts),
+ * except `builtins`, root fields fraiseql-ts answers itself (default: none). A built-in whose
+ * name an operation of the schema already uses is refused.
  */
-export function buildGraphQLSchema(compiled: CompiledSchema): GraphQLSchema {
+export function buildGraphQLSchema(
+  compiled: CompiledSchema,
+  builtins: readonly BuiltinRootField[] = [],
+): GraphQLSchema {
   const named = new Map<string, GraphQLNamedType>();
   for (const [name, scalar] of Object.entries(BUILT_IN_SCALARS)) named.set(name, scalar);
   for (const name of compiled.customScalars) {
@@ -163,6 +169,16 @@ export function buildGraphQLSchema(compiled: CompiledSchema): GraphQLSchema {
       args: argumentsOf(mutation.arguments),
       ...(mutation.description === undefined ? {} : { description: mutation.description }),
     };
+  }
+
+  for (const builtin of builtins) {
+    const fields = builtin.operation === 'query' ? queryFields : mutationFields;
+    if (fields[builtin.name] !== undefined) {
+      throw new Error(
+        `The schema declares a ${builtin.operation} named ${builtin.name}, which fraiseql-ts adds itself; rename it.`,
+      );
+    }
+    fields[builtin.name] = builtinFieldConfig(builtin);
   }
 
   return new GraphQLSchema({

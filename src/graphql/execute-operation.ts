@@ -6,8 +6,11 @@ import { PublicError } from '../errors/public-error.ts';
 import type { CompiledSchema } from '../schema/compiled-schema.ts';
 import { callerAccess, type CallerAccess, type RoleScopes } from './access/caller-access.ts';
 import { authorizeSelection, fieldAuthorizerFor, type MaskedField } from './access/authorize-selection.ts';
+import type { SubjectPermissions } from './access/subject-permissions.ts';
 import type { VisibleSchemas } from './access/visible-schema.ts';
 import { authorizeOperation } from './authorize-operation.ts';
+import { authorizePermissions } from './authorize-permissions.ts';
+import { runBuiltinFields } from './builtin-root-field.ts';
 import { errorsBody, graphqlErrorEntry, publicErrorEntry, type ErrorEntry } from './error-body.ts';
 import { resolveInjectedValues, type InjectedValue } from './inject-values.ts';
 import type { OperationPlan } from './operation-plan.ts';
@@ -35,6 +38,11 @@ export interface ExecutorContext {
   readonly visibleSchemas: VisibleSchemas;
   /** Maps a database error to the public error clients see (the log keeps the original). */
   readonly mapDatabaseError: (error: unknown) => PublicError;
+  /**
+   * Database permissions for `requiresPermission`. Default: none, and every operation that
+   * requires a permission is refused.
+   */
+  readonly permissions?: SubjectPermissions;
 }
 
 export interface GraphQLRequest {
@@ -98,8 +106,14 @@ export async function executeOperation(
 
     const fields = resolveRootFields(plan, context.schema, context.compiled, coerced.coerced);
     const access = callerAccess(caller, context.roleScopes);
+    const builtinCalls = fields.flatMap((field) => (field.kind === 'builtin' ? [field] : []));
+    const sqlFieldCount = fields.filter((field) => field.kind === 'query' || field.kind === 'mutation').length;
+    const builtins = await runBuiltinFields(context.schema, plan, builtinCalls, sqlFieldCount, request.variables, {
+      caller,
+      requestId,
+    });
     const { results, masked } = await runRootFields(context, fields, access);
-    const introspected = await introspect(context, plan, fields, request, access);
+    const introspected = { ...(await introspect(context, plan, fields, request, access)), ...builtins };
 
     const errors: ErrorEntry[] = masked.map((field) => maskedEntry(field, requestId));
     const parts: string[] = [];
@@ -153,6 +167,7 @@ async function runRootFields(
     }
     const operation = field.kind === 'query' ? field.query : field.mutation;
     authorizeOperation(operation.name, operation.access, access);
+    await authorizePermissions(operation.name, operation.access, access, context.permissions);
     const authorized = authorizeSelection(
       context.compiled,
       operation.returnType,
@@ -210,12 +225,28 @@ function valueOf(
     case 'schemaHash':
       return { json: JSON.stringify(context.compiled.contentHash) };
     case 'introspection':
+    case 'builtin':
       return { json: JSON.stringify(introspected[field.responseKey] ?? null) };
     case 'query':
     case 'mutation':
       if (result === undefined) throw new Error(`No result for ${field.responseKey}`);
       return readResultJson(context, field, result);
   }
+}
+
+/**
+ * The caller's database permissions, for introspection to show the operations it may call;
+ * read only when some operation requires one (and then from the permission cache).
+ */
+async function heldPermissions(
+  context: ExecutorContext,
+  access: CallerAccess,
+): Promise<ReadonlySet<string>> {
+  const none: ReadonlySet<string> = new Set();
+  if (access.caller.kind === 'anonymous' || context.permissions === undefined) return none;
+  const operations = [...Object.values(context.compiled.queries), ...Object.values(context.compiled.mutations)];
+  if (!operations.some((operation) => operation.access.requiresPermission.length > 0)) return none;
+  return context.permissions.permissionsOf(access.caller.principal.subject);
 }
 
 /**
@@ -241,7 +272,7 @@ async function introspect(
     ],
   } as const;
   const result = await execute({
-    schema: context.visibleSchemas.forCaller(access),
+    schema: context.visibleSchemas.forCaller(access, await heldPermissions(context, access)),
     document,
     variableValues: request.variables,
   });

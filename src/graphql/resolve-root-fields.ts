@@ -13,6 +13,7 @@ import { getArgumentValues } from 'graphql/execution/values.js';
 
 import type { CompiledMutation, CompiledQuery, CompiledSchema } from '../schema/compiled-schema.ts';
 import type { SelectedField } from '../sql/selection.ts';
+import { builtinOf, type BuiltinRootField } from './builtin-root-field.ts';
 import type { OperationPlan } from './operation-plan.ts';
 
 /** One root field of the running operation, with its arguments and resolved selection. */
@@ -20,6 +21,12 @@ export type ResolvedRootField =
   | { readonly kind: 'typename'; readonly responseKey: string; readonly typeName: string }
   | { readonly kind: 'introspection'; readonly responseKey: string; readonly node: FieldNode }
   | { readonly kind: 'schemaHash'; readonly responseKey: string }
+  | {
+      readonly kind: 'builtin';
+      readonly responseKey: string;
+      readonly node: FieldNode;
+      readonly builtin: BuiltinRootField;
+    }
   | {
       readonly kind: 'query';
       readonly responseKey: string;
@@ -76,6 +83,11 @@ export function resolveRootFields(
     }
     const definition = rootType.getFields()[fieldName];
     if (definition === undefined) throw new Error(`Validated field ${fieldName} is missing`);
+    const builtin = builtinOf(definition);
+    if (builtin !== undefined) {
+      resolved.push({ kind: 'builtin', responseKey, node, builtin });
+      continue;
+    }
     const args = getArgumentValues(definition, node, variables as Record<string, unknown>);
     const selection = selectionFor(plan, schema, compiled, variables, responseKey, definition, nodes);
 

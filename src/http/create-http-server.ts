@@ -49,6 +49,11 @@ export interface HttpServerOptions {
   readonly readiness: () => Promise<void>;
   /** Further routes; each registers its own paths. Default: none. */
   readonly routes?: readonly HttpRoutes[];
+  /**
+   * Extra headers for a /graphql response, from the authenticated caller (a renewed session
+   * token). Default: none.
+   */
+  readonly responseHeaders?: (caller: Caller) => Promise<Readonly<Record<string, string>> | undefined>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -116,6 +121,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     try {
       const graphqlRequest = read();
       const caller = await options.authenticator.authenticate(request.headers, request.raw.rawHeaders);
+      const extraHeaders = await options.responseHeaders?.(caller);
+      if (extraHeaders !== undefined) reply.headers(extraHeaders);
       result = await executeOperation(options.executor, graphqlRequest, caller, request.id);
     } catch (error) {
       if (!(error instanceof PublicError)) throw error;

@@ -3,6 +3,7 @@ import {
   loadCatalog,
   type DatabaseCatalog,
   type FunctionOverload,
+  type OwnerReadTable,
   type RelationInfo,
 } from '../db/catalog.ts';
 import { checkFunctionCall, type FunctionCallInput } from '../db/check-function-call.ts';
@@ -156,7 +157,43 @@ function checkQuery(
       ),
     );
   }
+  for (const table of relation.ownerReads) {
+    const tableKey = `table ${table.schema}.${table.name}`;
+    const message = ownerReadMessage(query.name, table);
+    if (message === undefined || warnedViews.has(tableKey)) continue;
+    warnedViews.add(tableKey);
+    problems.push(warning(message));
+  }
   return problems;
+}
+
+/**
+ * Why rows of a table read with a view owner's rights are not filtered per caller: no policy
+ * at all, or policies the owner bypasses. Undefined when row-level security applies to it.
+ */
+function ownerReadMessage(queryName: string, table: OwnerReadTable): string | undefined {
+  const name = `${table.schema}.${table.name}`;
+  const via = `view ${table.via.schema}.${table.via.name}`;
+  const fix =
+    `Recreate ${via} WITH (security_invoker = true) (PostgreSQL 15+) so that the request role's ` +
+    `grants and policies apply, or make the view filter rows itself through ` +
+    `current_setting('app....', true).`;
+  if (!table.rowSecurity || table.policies === 0) {
+    return (
+      `Table ${name} has no row-level security policy, and ${via} reads it with the rights of ` +
+      `its owner (role ${table.reader}; security_invoker is off): every caller of query ` +
+      `${queryName} can read any row of ${name} the view selects. Enable row-level security on ` +
+      `${name} with policies, and ${fix.charAt(0).toLowerCase()}${fix.slice(1)}`
+    );
+  }
+  if (table.readerBypassesRowSecurity) {
+    return (
+      `Table ${name} has row-level security policies, but ${via} reads it as its owner ` +
+      `${table.reader}, who bypasses them (a superuser, BYPASSRLS, or the table's owner without ` +
+      `FORCE ROW LEVEL SECURITY): they do not filter what query ${queryName} returns. ${fix}`
+    );
+  }
+  return undefined;
 }
 
 function checkMutation(

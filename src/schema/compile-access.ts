@@ -1,4 +1,4 @@
-import { isValidRole, isValidScope } from './access-format.ts';
+import { isValidPermission, isValidRole, isValidScope } from './access-format.ts';
 import type { CompileContext } from './compile-context.ts';
 import type { InjectSource, OperationAccess } from './compiled-schema.ts';
 import { checkInjectSource, isValidInjectKey } from './inject-claim.ts';
@@ -25,11 +25,28 @@ export function checkRoles(ctx: CompileContext, roles: readonly string[], where:
   }
 }
 
+/** Records a problem for every permission name with whitespace or `*`. */
+export function checkPermissions(
+  ctx: CompileContext,
+  permissions: readonly string[],
+  where: string,
+): void {
+  for (const permission of permissions) {
+    if (!isValidPermission(permission)) {
+      ctx.problem(
+        where,
+        `"${permission}" is not a permission name: no spaces and no "*" (permissions are matched exactly), e.g. "read:posts"`,
+      );
+    }
+  }
+}
+
 /** What an operation declares about who may call it, as read from `schema.json`. */
 export interface DeclaredAccess {
   readonly public: boolean;
   readonly requires_scope: readonly string[];
   readonly requires_role: readonly string[];
+  readonly requires_permission: readonly string[];
 }
 
 /**
@@ -44,11 +61,18 @@ export function compileOperationAccess(
 ): OperationAccess {
   checkScopes(ctx, declared.requires_scope, `${where}.requires_scope`);
   checkRoles(ctx, declared.requires_role, `${where}.requires_role`);
+  checkPermissions(ctx, declared.requires_permission, `${where}.requires_permission`);
   if (declared.public) {
     if (declared.requires_scope.length > 0 || declared.requires_role.length > 0) {
       ctx.problem(
         `${where}.public`,
         'a public operation cannot also require a scope or role: remove "public" or the requirement',
+      );
+    }
+    if (declared.requires_permission.length > 0) {
+      ctx.problem(
+        `${where}.public`,
+        'a public operation cannot also require a permission (anonymous callers have no subject to look up): remove "public" or requires_permission',
       );
     }
     if (injectKeys.length > 0) {
@@ -62,6 +86,7 @@ export function compileOperationAccess(
     public: declared.public,
     requiresScope: [...new Set(declared.requires_scope)],
     requiresRole: [...new Set(declared.requires_role)],
+    requiresPermission: [...new Set(declared.requires_permission)],
   };
 }
 

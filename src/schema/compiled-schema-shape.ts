@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { isValidRole, isValidScope } from './access-format.ts';
+import { isValidPermission, isValidRole, isValidScope } from './access-format.ts';
 import type {
   CompiledArgument,
   CompiledEnum,
@@ -42,6 +42,7 @@ const typeRef: z.ZodType<TypeRef> = z.lazy(() =>
 
 const scopes = z.array(z.string().refine(isValidScope, 'must be a scope such as read:posts'));
 const roles = z.array(z.string().refine(isValidRole, 'must be a role name'));
+const permissions = z.array(z.string().refine(isValidPermission, 'must be a permission name'));
 
 const field: z.ZodType<CompiledField> = z.strictObject({
   name: graphqlName,
@@ -94,6 +95,7 @@ const access: z.ZodType<OperationAccess> = z.strictObject({
   public: z.boolean(),
   requiresScope: scopes,
   requiresRole: roles,
+  requiresPermission: permissions,
 });
 
 const operation = {

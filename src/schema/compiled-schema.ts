@@ -106,6 +106,11 @@ export interface OperationAccess {
   readonly requiresScope: readonly string[];
   /** At least one of these roles must be held. Empty means no role is required. */
   readonly requiresRole: readonly string[];
+  /**
+   * Every permission listed must be granted to the token's subject in the database
+   * (`fraiseql_auth.user_permissions`). Empty means none is required.
+   */
+  readonly requiresPermission: readonly string[];
 }
 
 /** Automatic list arguments. Each can be switched off per query or project-wide. */

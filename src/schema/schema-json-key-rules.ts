@@ -57,6 +57,7 @@ export interface KeyRule {
 export const SECURITY_KEYS: Readonly<Record<string, string>> = {
   requires_scope: 'fields, queries and mutations',
   requires_role: 'types, queries and mutations',
+  requires_permission: 'queries and mutations',
   inject_params: 'queries and mutations',
   public: 'queries and mutations',
   on_deny: 'fields',
@@ -73,8 +74,13 @@ const SCOPE_DRIFT: Readonly<Record<string, string>> = {
   requires_scopes: USE_REQUIRES_SCOPE,
 };
 
+const USE_REQUIRES_PERMISSION =
+  'is not a schema.json key: write "requires_permission" (a string, or a list of permissions that must all be granted in the database)';
+
 const OPERATION_DRIFT: Readonly<Record<string, string>> = {
   ...SCOPE_DRIFT,
+  permission: USE_REQUIRES_PERMISSION,
+  permissions: USE_REQUIRES_PERMISSION,
   inject:
     'is the authoring spelling; schema.json uses "inject_params" (e.g. {"user_id": "jwt:sub"}). It is refused rather than ignored because ignoring it would leave the operation unscoped',
   return_array: 'is the fraiseql.toml spelling; schema.json uses "returns_list"',

@@ -144,6 +144,7 @@ const operationKeys = {
   inject_params: injectMap,
   requires_role: stringOrList,
   requires_scope: stringOrList,
+  requires_permission: stringOrList,
   public: falseByDefault,
 };
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { createAuthenticator, type Authenticator } from '../auth/authenticate-request.ts';
 import { createRequestAuthenticator } from '../auth/request-authenticator.ts';
+import type { Caller } from '../auth/principal.ts';
 import { wwwAuthenticateFor } from '../auth/www-authenticate.ts';
 import { authSetupFromConfig } from '../config/auth-options-from-config.ts';
 import type { ResolvedConfig } from '../config/resolved-config.ts';
@@ -94,15 +95,26 @@ export async function prepareServer(options: StartOptions): Promise<RunningServe
       const feature = await factory({ config, database, logger, schema, jwt: authenticator });
       if (feature !== undefined) features.push(feature);
     }
-    const single = <K extends 'revocation' | 'apiKeys'>(key: K): ServerFeature[K] => {
+    const single = <K extends 'revocation' | 'apiKeys' | 'permissions'>(key: K): ServerFeature[K] => {
       const providers = features.filter((feature) => feature[key] !== undefined);
       if (providers.length > 1) throw new StartupError(`Several features provide ${key}: ${providers.map((f) => f.name).join(', ')}`);
       return providers[0]?.[key];
     };
     const revocation = single('revocation');
     const apiKeys = single('apiKeys');
+    const permissions = single('permissions');
+    const needingPermission = [...Object.values(schema.queries), ...Object.values(schema.mutations)]
+      .filter((operation) => operation.access.requiresPermission.length > 0)
+      .map((operation) => operation.name);
+    if (permissions === undefined && needingPermission.length > 0) {
+      throw new StartupError(
+        `Operations ${needingPermission.join(', ')} require database permissions, but no feature ` +
+          'provides them, so every call would be refused. Enable the rbac feature (src/server/features.ts).',
+      );
+    }
 
-    const graphqlSchema = buildGraphQLSchema(schema);
+    const builtinFields = features.flatMap((feature) => feature.graphqlFields ?? []);
+    const graphqlSchema = buildGraphQLSchema(schema, builtinFields);
     const limits = { ...DEFAULT_DOCUMENT_LIMITS, ...documentLimits(config) };
     const executor: ExecutorContext = {
       compiled: schema,
@@ -115,7 +127,8 @@ export async function prepareServer(options: StartOptions): Promise<RunningServe
       maxPageSize: config.limits.max_page_size,
       introspection: config.server.introspection ?? !config.production,
       roleScopes: config.security.roles,
-      visibleSchemas: new VisibleSchemas(schema),
+      visibleSchemas: new VisibleSchemas(schema, builtinFields),
+      ...(permissions === undefined ? {} : { permissions }),
       mapDatabaseError: (error) => toPublicError(error, { production: config.production }),
     };
     const app = await createHttpServer({
@@ -130,6 +143,7 @@ export async function prepareServer(options: StartOptions): Promise<RunningServe
       logger,
       maxBodyBytes: config.server.max_body_bytes,
       readiness: () => database.ping(),
+      responseHeaders: responseHeadersOf(features),
     });
 
     return {
@@ -149,6 +163,16 @@ export async function prepareServer(options: StartOptions): Promise<RunningServe
     if (options.database === undefined) await database.close();
     throw error;
   }
+}
+
+/** Every feature's extra /graphql response headers for a caller, merged in feature order. */
+function responseHeadersOf(features: readonly ServerFeature[]) {
+  const hooks = features.flatMap((feature) => (feature.responseHeaders === undefined ? [] : [feature]));
+  return async (caller: Caller): Promise<Readonly<Record<string, string>> | undefined> => {
+    if (hooks.length === 0) return undefined;
+    const parts = await Promise.all(hooks.map((feature) => feature.responseHeaders?.(caller)));
+    return Object.assign({}, ...parts) as Record<string, string>;
+  };
 }
 
 async function openConfiguredDatabase(config: ResolvedConfig, logger: Logger): Promise<Database> {

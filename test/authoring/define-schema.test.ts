@@ -86,6 +86,7 @@ test('the blog example writes snake_case schema.json that compiles', () => {
     public: false,
     requiresScope: ['read:posts'],
     requiresRole: [],
+    requiresPermission: [],
   });
   assert.equal(schema.queries.publicPosts?.access.public, true);
   assert.deepEqual(schema.queries.userByEmail?.arguments[0]?.type, {

@@ -25,7 +25,7 @@ export function argument(storageKey: string, type: TypeRef = named('String')): C
   return { name: storageKey, storageKey, type };
 }
 
-const ACCESS = { public: false, requiresScope: [], requiresRole: [] };
+const ACCESS = { public: false, requiresScope: [], requiresRole: [], requiresPermission: [] };
 
 export function query(
   name: string,

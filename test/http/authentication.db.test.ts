@@ -7,7 +7,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/test-server.ts';
-import { errorCodes, exchange, graphqlUrl, headerOf, postGraphQL, type ExchangeReply } from './http-exchange.ts';
+import {
+  errorCodes,
+  exchange,
+  graphqlUrl,
+  headerOf,
+  postGraphQL,
+  type ExchangeReply,
+} from './http-exchange.ts';
 import { blogVariant, type ProjectVariant } from './project-variant.ts';
 import { epochSeconds, mintWithPython } from './python-jwt.ts';
 
@@ -33,19 +40,42 @@ before(async () => {
     },
     otherSecret: { payload: claims, secret: 'another-secret-that-is-also-long-enough-0123456789' },
     expired: { payload: { ...claims, iat: now - 7200, exp: now - 3600 }, secret: TEST_JWT_SECRET },
-    withinLeeway: { payload: { ...claims, iat: now - 3600, exp: now - 5 }, secret: TEST_JWT_SECRET },
+    withinLeeway: {
+      payload: { ...claims, iat: now - 3600, exp: now - 5 },
+      secret: TEST_JWT_SECRET,
+    },
     notYetValid: { payload: { ...claims, nbf: now + 3600 }, secret: TEST_JWT_SECRET },
     wrongAudience: { payload: { ...claims, aud: 'another-app' }, secret: TEST_JWT_SECRET },
-    noAudience: { payload: { sub: ALICE, scopes: ['read:posts'], iat: now, exp: now + 3600 }, secret: TEST_JWT_SECRET },
+    noAudience: {
+      payload: { sub: ALICE, scopes: ['read:posts'], iat: now, exp: now + 3600 },
+      secret: TEST_JWT_SECRET,
+    },
     algNone: { payload: claims, secret: null, algorithm: 'none' },
     hs512: { payload: claims, secret: TEST_JWT_SECRET, algorithm: 'HS512' },
-    keyUrl: { payload: claims, secret: TEST_JWT_SECRET, headers: { jku: 'https://keys.example.com/jwks.json' } },
-    noSubject: { payload: { aud: AUDIENCE, scopes: ['read:posts'], iat: now, exp: now + 3600 }, secret: TEST_JWT_SECRET },
+    keyUrl: {
+      payload: claims,
+      secret: TEST_JWT_SECRET,
+      headers: { jku: 'https://keys.example.com/jwks.json' },
+    },
+    noSubject: {
+      payload: { aud: AUDIENCE, scopes: ['read:posts'], iat: now, exp: now + 3600 },
+      secret: TEST_JWT_SECRET,
+    },
     emptySubject: { payload: { ...claims, sub: '' }, secret: TEST_JWT_SECRET },
-    noScopes: { payload: { sub: ALICE, aud: AUDIENCE, iat: now, exp: now + 3600 }, secret: TEST_JWT_SECRET },
+    noScopes: {
+      payload: { sub: ALICE, aud: AUDIENCE, iat: now, exp: now + 3600 },
+      secret: TEST_JWT_SECRET,
+    },
   };
   const names = Object.keys(requests);
-  const tokens = mintWithPython(Object.values(requests));
+  // Each gets a jti: revocation is on by default and refuses tokens without one (the refusal
+  // itself is tested in test/sessions/logout.db.test.ts).
+  const tokens = mintWithPython(
+    Object.values(requests).map((request, index) => ({
+      ...request,
+      payload: { jti: `pyjwt-${index}`, ...request.payload },
+    })),
+  );
   python = Object.fromEntries(names.map((name, index) => [name, tokens[index] ?? '']));
   server = await startTestServer({ projectDir: 'examples/blog' });
 });
@@ -77,7 +107,10 @@ describe('no credentials', () => {
     const mutation = await send('mutation { create_post(title: "x", body: "y") { id } }');
     assertUnauthenticated(mutation, 'Missing Authorization header', /^Bearer$/);
 
-    const get = await exchange(server.app, { method: 'GET', url: graphqlUrl({ query: PROTECTED }) });
+    const get = await exchange(server.app, {
+      method: 'GET',
+      url: graphqlUrl({ query: PROTECTED }),
+    });
     assertUnauthenticated(get, 'Missing Authorization header', /^Bearer$/);
   });
 
@@ -217,11 +250,17 @@ describe('scopes', () => {
 
   test('a reader cannot write: create_post is 403 and nothing is written', async () => {
     const reader = await server.token({ sub: ALICE, scopes: ['read:posts'] });
-    const reply = await send('mutation { create_post(title: "not allowed", body: "x") { id } }', `Bearer ${reader}`);
+    const reply = await send(
+      'mutation { create_post(title: "not allowed", body: "x") { id } }',
+      `Bearer ${reader}`,
+    );
     assert.equal(reply.status, 403, reply.text);
     assert.deepEqual(reply.json?.errors?.[0]?.extensions?.requiredScopes, ['write:posts']);
 
-    const mine = await send('{ user_posts(where: { title: { eq: "not allowed" } }) { id } }', `Bearer ${reader}`);
+    const mine = await send(
+      '{ user_posts(where: { title: { eq: "not allowed" } }) { id } }',
+      `Bearer ${reader}`,
+    );
     assert.deepEqual(mine.json?.data, { user_posts: [] });
   });
 
@@ -248,7 +287,10 @@ describe('a server with JWT_ALGORITHMS=HS256 and a query injecting a second clai
         });
       },
     });
-    orgServer = await startTestServer({ projectDir: variant.dir, env: { JWT_ALGORITHMS: 'HS256' } });
+    orgServer = await startTestServer({
+      projectDir: variant.dir,
+      env: { JWT_ALGORITHMS: 'HS256' },
+    });
   });
   after(async () => {
     await orgServer?.close();
@@ -293,9 +335,17 @@ describe('a server with JWT_ALGORITHMS=HS256 and a query injecting a second clai
     const byDefault = await send(PROTECTED, `Bearer ${python.hs512}`);
     assert.equal(byDefault.status, 200, byDefault.text);
 
-    const reply = await postGraphQL(orgServer.app, { query: PROTECTED }, { authorization: `Bearer ${python.hs512}` });
+    const reply = await postGraphQL(
+      orgServer.app,
+      { query: PROTECTED },
+      { authorization: `Bearer ${python.hs512}` },
+    );
     assertUnauthenticated(reply, 'Invalid token', /^Bearer error="invalid_token"/);
-    const accepted = await postGraphQL(orgServer.app, { query: PROTECTED }, { authorization: `Bearer ${python.valid}` });
+    const accepted = await postGraphQL(
+      orgServer.app,
+      { query: PROTECTED },
+      { authorization: `Bearer ${python.valid}` },
+    );
     assert.equal(accepted.status, 200, accepted.text);
   });
 

@@ -40,9 +40,14 @@ export interface ExchangeReply {
 }
 
 /** Sends one request through fastify.inject (no socket) and reads the reply whole. */
-export async function exchange(app: FastifyInstance, request: ExchangeRequest): Promise<ExchangeReply> {
+export async function exchange(
+  app: FastifyInstance,
+  request: ExchangeRequest,
+): Promise<ExchangeReply> {
   const payload =
-    request.body === undefined || typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+    request.body === undefined || typeof request.body === 'string'
+      ? request.body
+      : JSON.stringify(request.body);
   const response = await app.inject({
     method: request.method,
     url: request.url,
@@ -100,15 +105,30 @@ function copyHeaders(
   headers: Readonly<Record<string, string | readonly string[]>>,
 ): Record<string, string | string[]> {
   return Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [name, typeof value === 'string' ? value : [...value]]),
+    Object.entries(headers).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? value : [...value],
+    ]),
   );
 }
 
 function parseJson(text: string): ResponseBody | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as ResponseBody) : undefined;
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as ResponseBody)
+      : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The GraphQL-over-HTTP media type; asking for it makes request errors 4xx. */
+export const GRAPHQL_RESPONSE = 'application/graphql-response+json';
+
+/** The first error's message and code, failing the test when there is none. */
+export function firstError(reply: ExchangeReply): { message: string; code: unknown } {
+  const error = reply.json?.errors?.[0];
+  if (error === undefined) throw new Error(`expected an error in the response: ${reply.text}`);
+  return { message: error.message, code: error.extensions?.code };
 }

@@ -42,7 +42,9 @@ export function blogVariant(extraToml: string, options: VariantOptions = {}): Pr
   const dir = mkdtempSync(join(tmpdir(), 'fraiseql-ts-blog-variant-'));
   let source = join(BLOG_DIR, 'schema.ts');
   if (options.editSchemaJson !== undefined) {
-    const schema = JSON.parse(readFileSync(join(BLOG_DIR, 'schema.json'), 'utf8')) as BlogSchemaJson;
+    const schema = JSON.parse(
+      readFileSync(join(BLOG_DIR, 'schema.json'), 'utf8'),
+    ) as BlogSchemaJson;
     options.editSchemaJson(schema);
     source = join(dir, 'schema.json');
     writeFileSync(source, JSON.stringify(schema, null, 2));

@@ -49,6 +49,7 @@ test('the basic example: storage keys, type refs, scalars, auto params, naming c
     public: false,
     requiresScope: [],
     requiresRole: [],
+    requiresPermission: [],
   });
 });
 

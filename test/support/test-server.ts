@@ -10,9 +10,11 @@
  * The project's fraiseql.toml and schema are used as they are; the database comes from
  * test/support/test-database.ts (embedded PGlite, or PostgreSQL when FRAISEQL_TEST_DATABASE_URL
  * is set), with the project's migrations applied by the server start. Tokens are HS256 with a
- * test secret (JWT_SECRET), made with jose here; tests that need an independent minter use
- * python3-jwt themselves.
+ * test secret (JWT_SECRET), made with jose here, each with a random `jti`; tests that need an
+ * independent minter use python3-jwt themselves.
  */
+import { randomUUID } from 'node:crypto';
+
 import { SignJWT } from 'jose';
 import type { FastifyInstance } from 'fastify';
 
@@ -97,7 +99,13 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
         };
       },
       async token(claims, tokenOptions = {}) {
-        const jwt = new SignJWT({ ...(defaultAudience === undefined ? {} : { aud: defaultAudience }), ...claims })
+        // A random jti unless the test sets one: revocation is on by default and refuses
+        // tokens without it.
+        const jwt = new SignJWT({
+          ...(defaultAudience === undefined ? {} : { aud: defaultAudience }),
+          jti: randomUUID(),
+          ...claims,
+        })
           .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
           .setIssuedAt()
           .setExpirationTime(`${tokenOptions.expiresInSeconds ?? 3600}s`);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -59,6 +59,8 @@ export async function runCompile(options: CompileOptions): Promise<number> {
   }
 
   const target = options.output === undefined ? config.paths.compiled : resolve(options.output);
+  // `-o build/schema.compiled.json` should not fail with a stack trace because build/ is new.
+  mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, `${JSON.stringify(schema, null, 2)}\n`);
   out(`Wrote ${shown(target)} (hash ${schema.contentHash}).`);
   if (isModuleSource(result.source)) {

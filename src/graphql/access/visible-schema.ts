@@ -11,6 +11,7 @@ import type {
   TypeRef,
 } from '../../schema/compiled-schema.ts';
 import { buildGraphQLSchema } from '../build-graphql-schema.ts';
+import type { BuiltinRootField } from '../builtin-root-field.ts';
 import type { CallerAccess } from './caller-access.ts';
 
 /**
@@ -21,21 +22,33 @@ import type { CallerAccess } from './caller-access.ts';
 export class VisibleSchemas {
   private readonly cache = new LRUCache<string, GraphQLSchema>({ max: 64 });
 
-  constructor(private readonly compiled: CompiledSchema) {}
+  /** @param builtins Root fields fraiseql-ts answers itself, shown to every caller. Default none. */
+  constructor(
+    private readonly compiled: CompiledSchema,
+    private readonly builtins: readonly BuiltinRootField[] = [],
+  ) {}
 
-  forCaller(access: CallerAccess): GraphQLSchema {
-    const visible = visibleSchema(this.compiled, access);
+  /** `permissions`: the caller's database permissions (default none). */
+  forCaller(access: CallerAccess, permissions: ReadonlySet<string> = new Set()): GraphQLSchema {
+    const visible = visibleSchema(this.compiled, access, permissions);
     const key = createHash('sha256').update(JSON.stringify(visible)).digest('hex');
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
-    const schema = buildGraphQLSchema(visible);
+    const schema = buildGraphQLSchema(visible, this.builtins);
     this.cache.set(key, schema);
     return schema;
   }
 }
 
-/** The compiled schema cut down to what `access` may see. */
-export function visibleSchema(compiled: CompiledSchema, access: CallerAccess): CompiledSchema {
+/**
+ * The compiled schema cut down to what `access` may see. An operation requiring database
+ * permissions shows only when `permissions` holds them all (default: none held).
+ */
+export function visibleSchema(
+  compiled: CompiledSchema,
+  access: CallerAccess,
+  permissions: ReadonlySet<string> = new Set(),
+): CompiledSchema {
   const typeVisible = (type: CompiledObjectType): boolean =>
     type.requiresRole.length === 0 || type.requiresRole.some((role) => access.hasRole(role));
   const visibleTypeNames = new Set(
@@ -48,7 +61,9 @@ export function visibleSchema(compiled: CompiledSchema, access: CallerAccess): C
   const fieldVisible = (field: CompiledField): boolean =>
     access.missingScopes(field.access.requiresScope).length === 0 && refVisible(field.type);
   const operationVisible = (operation: { access: OperationAccess; returnType: string }): boolean =>
-    mayCall(operation.access, access) && visibleTypeNames.has(operation.returnType);
+    mayCall(operation.access, access) &&
+    operation.access.requiresPermission.every((permission) => permissions.has(permission)) &&
+    visibleTypeNames.has(operation.returnType);
 
   // A type left without fields cannot be in a GraphQL schema; dropping it hides the fields that
   // lead to it, which can empty another type: repeat until nothing changes.

@@ -1,0 +1,62 @@
+import { PublicError } from '../errors/public-error.ts';
+import type { OperationAccess } from '../schema/compiled-schema.ts';
+import type { CallerAccess } from './access/caller-access.ts';
+import type { SubjectPermissions } from './access/subject-permissions.ts';
+
+/**
+ * Checks an operation's `requiresPermission` against the database grants of the token's
+ * subject, after `authorizeOperation` (scopes and roles) and before any SQL runs. The
+ * permissions come from the database, not the token, so a grant or a revoke applies to the
+ * next request without a new token.
+ *
+ * Fails closed: an anonymous caller, a subject the users table does not know, and a server
+ * without a permission source are all refused.
+ *
+ * @throws PublicError MISSING_TOKEN (401) or PERMISSION_DENIED (403) with
+ *   `extensions.requiredPermission` (the first missing one) and `requiredPermissions` (all of
+ *   them; the caller's other permissions are not echoed).
+ */
+export async function authorizePermissions(
+  name: string,
+  access: OperationAccess,
+  caller: CallerAccess,
+  source: SubjectPermissions | undefined,
+): Promise<void> {
+  const required = access.requiresPermission;
+  if (required.length === 0) return;
+  if (caller.caller.kind === 'anonymous') {
+    throw new PublicError('MISSING_TOKEN', {
+      extensions: { reason: 'MISSING_TOKEN' },
+      logDetail: { operation: name, why: 'operation requires a permission' },
+    });
+  }
+
+  const subject = caller.caller.principal.subject;
+  if (source === undefined) {
+    throw denied(required, {
+      operation: name,
+      subject,
+      why: 'the server has no permission source, so no permission can be confirmed',
+    });
+  }
+  const held = await source.permissionsOf(subject);
+  const missing = required.filter((permission) => !held.has(permission));
+  if (missing.length > 0) {
+    throw denied(missing, {
+      operation: name,
+      subject,
+      why: held.size === 0 ? 'the subject holds no permission (unknown, disabled or ungranted user)' : 'permission not granted',
+    });
+  }
+}
+
+function denied(missing: readonly string[], logDetail: Record<string, unknown>): PublicError {
+  return new PublicError('PERMISSION_DENIED', {
+    extensions: {
+      reason: 'PERMISSION_DENIED',
+      requiredPermission: missing[0],
+      requiredPermissions: missing,
+    },
+    logDetail: { ...logDetail, missing },
+  });
+}

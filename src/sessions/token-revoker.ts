@@ -1,0 +1,109 @@
+import type { Principal } from '../auth/principal.ts';
+import { PublicError } from '../errors/public-error.ts';
+import { hashRefreshToken } from './refresh-token.ts';
+import type { RevocationStore } from './revocation-store.ts';
+import type { SessionStore } from './session-store.ts';
+
+/** What a logout revoked. */
+export interface LogoutResult {
+  readonly revoked: true;
+  /** The access token's `jti`, when it had one. */
+  readonly token_id?: string;
+  /** The session ended with it, when the token or refresh token belonged to one. */
+  readonly session_revoked: boolean;
+}
+
+/** What a revoke-all recorded. */
+export interface RevokeAllResult {
+  readonly revoked: true;
+  readonly sub: string;
+  /** Tokens of `sub` issued at or before this instant are refused (ISO 8601). */
+  readonly revoked_before: string;
+}
+
+export interface TokenRevokerParts {
+  readonly revocations: RevocationStore;
+  readonly sessions: SessionStore;
+  /** How long a revoke-all is kept, in seconds. */
+  readonly retentionSeconds: number;
+  /** Called after every revocation, so this server's cache forgets at once. */
+  readonly onRevoked: () => void;
+  /** Epoch milliseconds. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/**
+ * Logout and revoke-all, shared by the HTTP routes and the CLI. Writes go to the store, whose
+ * triggers notify every server; `onRevoked` also empties this server's cache without waiting.
+ */
+export class TokenRevoker {
+  readonly #now: () => number;
+
+  constructor(private readonly parts: TokenRevokerParts) {
+    this.#now = parts.now ?? Date.now;
+  }
+
+  /**
+   * Revokes the caller's access token (by `jti`, until its `exp`) and the session it belongs
+   * to (its refresh token and every other access token of that login).
+   */
+  async logout(principal: Principal): Promise<LogoutResult> {
+    const sessionId = typeof principal.claims['sid'] === 'string' ? principal.claims['sid'] : undefined;
+    if (principal.tokenId === undefined && sessionId === undefined) {
+      throw new PublicError('TOKEN_NOT_REVOCABLE', {
+        message:
+          'This token has no jti claim, so it cannot be revoked on its own; use POST /auth/revoke-all ' +
+          'to revoke every token of its subject.',
+        extensions: { reason: 'TOKEN_NOT_REVOCABLE' },
+      });
+    }
+    if (principal.tokenId !== undefined) {
+      const expiresAt =
+        principal.expiresAt === undefined
+          ? new Date(this.#now() + this.parts.retentionSeconds * 1000)
+          : new Date(principal.expiresAt * 1000);
+      await this.parts.revocations.revokeToken(principal.tokenId, expiresAt, principal.subject, 'logout');
+    }
+    const sessionRevoked =
+      sessionId !== undefined && isUuid(sessionId) ? await this.parts.sessions.revoke(sessionId, 'logout', principal.subject) : false;
+    this.parts.onRevoked();
+    return {
+      revoked: true,
+      ...(principal.tokenId === undefined ? {} : { token_id: principal.tokenId }),
+      session_revoked: sessionRevoked,
+    };
+  }
+
+  /**
+   * Ends the session of a refresh token: a client whose access token has expired can still
+   * log out. Refused like a failed refresh when the token is unknown.
+   */
+  async logoutWithRefreshToken(refreshToken: string): Promise<LogoutResult> {
+    const hash = hashRefreshToken(refreshToken);
+    const session = hash === undefined ? undefined : await this.parts.sessions.sessionOfRefreshToken(hash);
+    if (session === undefined) {
+      throw new PublicError('INVALID_REFRESH_TOKEN', { extensions: { reason: 'INVALID_REFRESH_TOKEN' } });
+    }
+    const revoked = await this.parts.sessions.revoke(session.sessionId, 'logout');
+    this.parts.onRevoked();
+    return { revoked: true, session_revoked: revoked };
+  }
+
+  /** Revokes every token of `subject` issued until now, and all of its sessions. */
+  async revokeAll(subject: string, reason: string): Promise<RevokeAllResult> {
+    const before = await this.parts.revocations.revokeSubject(subject, this.parts.retentionSeconds, reason);
+    this.parts.onRevoked();
+    return { revoked: true, sub: subject, revoked_before: before.toISOString() };
+  }
+
+  /** Revokes one token by `jti` (the CLI, which has no token in hand, passes the expiry it knows). */
+  async revokeTokenId(tokenId: string, expiresAt: Date | undefined, subject: string | undefined, reason: string): Promise<void> {
+    const until = expiresAt ?? new Date(this.#now() + this.parts.retentionSeconds * 1000);
+    await this.parts.revocations.revokeToken(tokenId, until, subject, reason);
+    this.parts.onRevoked();
+  }
+}
+
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
