@@ -45,6 +45,7 @@ const USER_FACING_ERRORS: ReadonlySet<string> = new Set([
   'StartupError',
   'AuthConfigurationError',
   'RequestRoleError',
+  'DatabaseConnectError',
 ]);
 
 function isUserFacing(error: unknown): boolean {

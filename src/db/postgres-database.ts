@@ -1,5 +1,6 @@
 import pg from 'pg';
 
+import { DatabaseConnectError } from './database-connect-error.ts';
 import { NotificationListener } from './notification-listener.ts';
 import {
   isDatabaseError,
@@ -66,7 +67,7 @@ export async function openPostgresDatabase(options: PostgresDatabaseOptions): Pr
   } catch (error) {
     await pool.end().catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(
+    throw new DatabaseConnectError(
       `Could not connect to PostgreSQL at ${describeUrl(options.url)}: ${reason}. Check ` +
         `DATABASE_URL (host, port, database, user and password) and that the server is running.`,
       { cause: error },

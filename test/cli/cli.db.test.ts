@@ -259,10 +259,7 @@ describe('refused starts and unreachable databases', () => {
 
   test(
     'an unreachable DATABASE_URL is reported without a stack trace, exit 1',
-    {
-      ...LONG,
-      todo: 'src/db/postgres-database.ts throws a plain Error the CLI cannot tell from a bug',
-    },
+    LONG,
     async () => {
       const result = await runCli(['migrate'], {
         cwd: project.dir,
