@@ -22,6 +22,11 @@ export interface HmacSecretOption {
    * whose `kid` matches no configured key, and for tokens without `kid`.
    */
   readonly kid?: string;
+  /**
+   * How messages and `token inspect` name this key. Default "JWT_SECRET"; the development
+   * secret is named after its file, so a signature refusal points at the right place.
+   */
+  readonly label?: string;
 }
 
 /** A secret that signed tokens before the current one, accepted until a set time. */

@@ -35,6 +35,8 @@ export function checkTokenHeader(
   context: HeaderCheckContext,
 ): CheckedHeader {
   const alg = header['alg'];
+  // Named in every refusal's log line, so an operator can tell which key the issuer meant.
+  const kidShown = typeof header['kid'] === 'string' ? { kid: header['kid'] } : {};
   if (typeof alg !== 'string' || alg === '') {
     throw authFailure('MALFORMED_TOKEN', 'the header has no "alg"');
   }
@@ -42,21 +44,21 @@ export function checkTokenHeader(
     throw authFailure(
       'ALGORITHM_NOT_ALLOWED',
       'the token is unsigned (alg "none"), which is never accepted',
-      { alg },
+      { alg, ...kidShown },
     );
   }
   if (!isJwsAlgorithm(alg)) {
     throw authFailure(
       'ALGORITHM_NOT_ALLOWED',
       `alg "${alg}" is not a supported signature algorithm`,
-      { alg },
+      { alg, ...kidShown },
     );
   }
   if (!context.allowed.has(alg)) {
     throw authFailure(
       'ALGORITHM_NOT_ALLOWED',
       `alg ${alg} is not in the configured allow-list (${[...context.allowed].join(', ')})`,
-      { alg },
+      { alg, ...kidShown },
     );
   }
 
@@ -66,7 +68,7 @@ export function checkTokenHeader(
         'UNTRUSTED_KEY_REFERENCE',
         `the header carries "${name}", pointing at a key of its own choosing; such references ` +
           'are never followed and the token is refused',
-        { alg, header: name },
+        { alg, ...kidShown, header: name },
       );
     }
   }
@@ -75,10 +77,7 @@ export function checkTokenHeader(
       throw authFailure(
         'MALFORMED_TOKEN',
         `the header uses "${name}", an extension this server does not implement`,
-        {
-          alg,
-          header: name,
-        },
+        { alg, ...kidShown, header: name },
       );
     }
   }
@@ -91,7 +90,7 @@ export function checkTokenHeader(
         'UNSUPPORTED_TOKEN_TYPE',
         `the header typ ${JSON.stringify(typ)} is not an access token type ` +
           `(accepted: ${context.options.acceptedTokenTypes.join(', ')})`,
-        { alg, typ },
+        { alg, ...kidShown, typ },
       );
     }
   }

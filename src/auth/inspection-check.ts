@@ -14,7 +14,8 @@ export type InspectionCheckName =
   | 'lifetime'
   | 'subject'
   | 'scopes'
-  | 'roles';
+  | 'roles'
+  | 'jti';
 
 /** `info` reports a fact that accepts or refuses nothing (scopes, roles). */
 export type InspectionStatus = 'ok' | 'fail' | 'skipped' | 'info';

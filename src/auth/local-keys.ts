@@ -39,7 +39,7 @@ export function buildLocalKeys(options: ResolvedAuthOptions): VerificationKey[] 
     const kid = options.secret.kid;
     keys.push(
       createVerificationKey({
-        label: kid === undefined ? 'JWT_SECRET' : `JWT_SECRET (kid "${kid}")`,
+        label: `${options.secret.label ?? 'JWT_SECRET'}${kid === undefined ? '' : ` (kid "${kid}")`}`,
         origin: 'secret',
         kid,
         kind: 'hmac',

@@ -42,8 +42,12 @@ export function createRequestAuthenticator(parts: RequestAuthenticatorParts): Re
       const apiKeyHeader = headers['x-api-key'];
       const authorization = headers.authorization;
       const keyInBearer = typeof authorization === 'string' ? API_KEY_BEARER.exec(authorization)?.[1] : undefined;
+      // Node keeps only the first Authorization header in `headers`; a key in any of several
+      // (next to a JWT, or another key) is as ambiguous as a key beside a token.
+      const authorizations = authorizationValues(rawHeaders);
+      const keyInSeveral = authorizations.length > 1 && authorizations.some((value) => API_KEY_BEARER.test(value));
 
-      if (apiKeyHeader !== undefined && authorization !== undefined) {
+      if ((apiKeyHeader !== undefined && authorization !== undefined) || keyInSeveral) {
         throw new PublicError('AMBIGUOUS_CREDENTIALS', { extensions: { reason: 'AMBIGUOUS_CREDENTIALS' } });
       }
       if (apiKeyHeader !== undefined || keyInBearer !== undefined) {
@@ -56,6 +60,9 @@ export function createRequestAuthenticator(parts: RequestAuthenticatorParts): Re
             },
           });
         }
+        // No token revocation check: a key has no jti or iat to compare. What ends a subject's
+        // tokens (revoke-all, a password change, disabling) revokes its keys in the database
+        // (built-in migration 008), and the verifier refuses keys of a disabled owner.
         return { kind: 'authenticated', principal: await parts.apiKeys.authenticate(key) };
       }
 
@@ -66,4 +73,14 @@ export function createRequestAuthenticator(parts: RequestAuthenticatorParts): Re
       return caller;
     },
   };
+}
+
+/** Every `Authorization` value of Node's flat `[name, value, name, value, ...]` list. */
+function authorizationValues(rawHeaders: readonly string[] | undefined): string[] {
+  const values: string[] = [];
+  if (rawHeaders === undefined) return values;
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    if (rawHeaders[index]?.toLowerCase() === 'authorization') values.push(rawHeaders[index + 1] ?? '');
+  }
+  return values;
 }

@@ -27,6 +27,7 @@ import {
 } from './inspection-check.ts';
 import { readTokenIdentity, type IdentityProblem } from './read-token-identity.ts';
 import { tokenFingerprint } from './token-fingerprint.ts';
+import { checkTokenId, NO_REVOCATION, type TokenIdRule } from './token-id-rule.ts';
 import { createTokenVerifier } from './token-verifier.ts';
 import { validateAuthOptions } from './validate-auth-options.ts';
 import { verifyTokenSignature, type SignatureKeys } from './verify-token-signature.ts';
@@ -57,6 +58,11 @@ export interface InspectionDependencies {
   readonly now?: () => number;
   readonly fetch?: FetchFunction;
   readonly logger?: AuthLogger;
+  /**
+   * What the server's revocation check demands of `jti` (`[revocation] enabled` and
+   * `require_jti`), so the verdict matches a request's. Default `NO_REVOCATION`.
+   */
+  readonly tokenIdRule?: TokenIdRule;
 }
 
 /**
@@ -64,8 +70,10 @@ export interface InspectionDependencies {
  * server would, reporting every check rather than stopping at the first failure: format,
  * header, signature (which key matched, or that none did and the secret may have changed),
  * `exp` as local time ("expired 12 minutes ago"), `nbf`, `iat`, `iss` and `aud` against the
- * expected values, subject, scopes, roles. The verdict comes from the server's own verifier,
- * so `accepted` cannot disagree with what a request would get. A whole header value is
+ * expected values, subject, scopes, roles, and the `jti` the revocation check needs. The
+ * verdict comes from the server's own verifier, then the `jti` rule, so `accepted` cannot
+ * disagree with what a request would get; only a revocation recorded in the server's database
+ * (logout, `token revoke`) is beyond what can be seen offline. A whole header value is
  * accepted too: `Bearer <token>` is read as the server reads it, and `Token <token>` is refused
  * for its scheme.
  */
@@ -77,9 +85,10 @@ export async function inspectToken(
   const now = dependencies.now ?? Date.now;
   const checks: InspectionCheck[] = [];
 
-  // Text with a space is a whole header value (`Bearer x`, `Token x`): judge it as one.
+  // Text with a space is a whole header value (`Bearer x`, `Token x`): judge it as one. So is
+  // a lone `Bearer`, which is what `Authorization: Bearer ` becomes once trimmed.
   let token = rawToken.trim();
-  if (/\s/.test(token)) {
+  if (/\s/.test(token) || /^bearer$/i.test(token)) {
     try {
       token = readBearerToken({ authorization: token }) ?? '';
     } catch (error) {
@@ -125,9 +134,17 @@ export async function inspectToken(
     const findings = evaluateTokenClaims(decoded.payload, resolved, nowMs / 1000);
     inspectClaims(decoded, findings, nowMs, checks);
     inspectIdentity(decoded, resolved, checks);
+    const tokenId = checkTokenId(decoded.payload, dependencies.tokenIdRule ?? NO_REVOCATION);
+    checks.push(
+      tokenId.refusal === undefined
+        ? info('jti', tokenId.summary)
+        : failFrom('jti', tokenId.refusal),
+    );
 
     try {
       await verifier.verify(token);
+      // The revocation check runs only on a verified token, so it decides last.
+      if (tokenId.refusal !== undefined) throw tokenId.refusal;
       return { accepted: true, fingerprint, ...decodedParts(decoded), checks };
     } catch (error) {
       return { ...refused(fingerprint, checks, error), ...decodedParts(decoded) };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 
 import type { AuthOptions } from '../auth/auth-options.ts';
+import type { TokenIdRule } from '../auth/token-id-rule.ts';
 import { readOrCreateDevelopmentSecret, DEVELOPMENT_SECRET_FILE } from './development-secret.ts';
 import { ConfigError } from './load-config.ts';
 import type { ResolvedConfig } from './resolved-config.ts';
@@ -30,7 +31,15 @@ export function authSetupFromConfig(config: ResolvedConfig): AuthSetup {
   const options: AuthOptions = {
     ...(secret === undefined
       ? {}
-      : { secret: { secret, ...(auth.jwt_secret_kid === undefined ? {} : { kid: auth.jwt_secret_kid }) } }),
+      : {
+          secret: {
+            secret,
+            ...(auth.jwt_secret_kid === undefined ? {} : { kid: auth.jwt_secret_kid }),
+            ...(auth.jwt_secret === undefined
+              ? { label: `the development secret (${join(config.projectDir, DEVELOPMENT_SECRET_FILE)})` }
+              : {}),
+          },
+        }),
     previousSecrets: auth.previous_secrets.map((previous) => ({
       secret: previous.secret,
       ...(previous.kid === undefined ? {} : { kid: previous.kid }),
@@ -63,6 +72,17 @@ export function authSetupFromConfig(config: ResolvedConfig): AuthSetup {
   return useDevelopmentSecret
     ? { options, developmentSecretFile: join(config.projectDir, DEVELOPMENT_SECRET_FILE) }
     : { options };
+}
+
+/**
+ * What `[revocation]` demands of a token's `jti`, for `token inspect`: the same `enabled` and
+ * `require_jti` the server's revocation check reads, so both give one verdict.
+ */
+export function tokenIdRuleFromConfig(config: ResolvedConfig): TokenIdRule {
+  return {
+    revocationEnabled: config.revocation.enabled,
+    requireTokenId: config.revocation.require_jti,
+  };
 }
 
 function readPem(config: ResolvedConfig, pem: string | undefined, file: string | undefined, index: number): string {

@@ -208,3 +208,29 @@ test('expected vs actual issuer and audience, and seconds since expiry, reach th
   assert.match(expired?.message ?? '', /expired 31 s ago \(leeway 30 s\)/);
   assert.equal(typeof expired?.fields['fingerprint'], 'string');
 });
+
+test('a refused header still names its kid in the debug log (alg outside the allow-list, jku)', async () => {
+  const [disallowed = '', keyUrl = ''] = mintWithPyJwt([
+    { payload: GOOD, key: SECRET, algorithm: 'HS384', headers: { kid: 'signing-2024' } },
+    {
+      payload: GOOD,
+      key: SECRET,
+      algorithm: 'HS256',
+      headers: { kid: 'signing-2024', jku: 'https://keys.example/jwks.json' },
+    },
+  ]);
+  const logger = recordingLogger();
+  const authenticator = createAuthenticator({ ...OPTIONS, algorithms: ['HS256'] }, logger, {
+    now: () => NOW * 1000,
+  });
+  for (const token of [disallowed, keyUrl]) {
+    await authenticator.authenticate({ authorization: `Bearer ${token}` }).catch(() => undefined);
+  }
+  const [algorithm, reference] = logger.lines;
+  assert.equal(algorithm?.fields['reason'], 'ALGORITHM_NOT_ALLOWED');
+  assert.equal(algorithm?.fields['kid'], 'signing-2024');
+  assert.equal(algorithm?.fields['alg'], 'HS384');
+  assert.equal(reference?.fields['reason'], 'UNTRUSTED_KEY_REFERENCE');
+  assert.equal(reference?.fields['kid'], 'signing-2024');
+  authenticator.close();
+});

@@ -164,6 +164,7 @@ test('every check is reported even after a failure, one line each', async () => 
     'subject',
     'scopes',
     'roles',
+    'jti',
   ]);
   const text = formatTokenInspection(inspection);
   assert.equal(text.trim().split('\n').length, names.length + 2, 'checks, fingerprint, verdict');
@@ -239,4 +240,54 @@ test('a whole header value is judged as the server judges it', async () => {
   const withBearer = await inspectToken(`Bearer ${tokenOf(0)}`, OPTIONS, clock);
   assert.equal(withBearer.accepted, true);
   assert.equal(withBearer.fingerprint, tokenFingerprint(tokenOf(0)));
+});
+
+test('a lone "Bearer" is refused for its scheme, as the server refuses "Authorization: Bearer "', async () => {
+  for (const value of ['Bearer', ' bearer ']) {
+    const inspection = await inspectToken(value, OPTIONS, clock);
+    assert.equal(inspection.reason, 'BAD_AUTH_SCHEME');
+    assert.match(formatTokenInspection(inspection), /format\s+FAIL\s+the Bearer scheme is followed/);
+  }
+});
+
+test('the jti line follows the revocation rule, and decides after the signature and claims', async () => {
+  const revocation = { revocationEnabled: true, requireTokenId: true };
+  const [withJti = '', numericJti = '', longJti = '', expiredNoJti = ''] = mintWithPyJwt([
+    { payload: { ...good, jti: 'abc-1' }, key: SECRET, algorithm: 'HS256' },
+    { payload: { ...good, jti: 42 }, key: SECRET, algorithm: 'HS256' },
+    { payload: { ...good, jti: 'x'.repeat(256) }, key: SECRET, algorithm: 'HS256' },
+    { payload: { ...good, exp: NOW - 600 }, key: SECRET, algorithm: 'HS256' },
+  ]);
+  const inspect = (token: string, rule = revocation) =>
+    inspectToken(token, OPTIONS, { ...clock, tokenIdRule: rule });
+
+  // tokenOf(0) has no jti: the server's revocation check refuses it with JTI_REQUIRED.
+  const missing = await inspect(tokenOf(0));
+  assert.equal(missing.accepted, false);
+  assert.equal(missing.reason, 'JTI_REQUIRED');
+  assert.equal(missing.message, 'Token lacks required jti claim');
+  const text = formatTokenInspection(missing);
+  assert.match(text, /jti\s+FAIL\s+the token has no jti: revocation is on/);
+  assert.match(text, /require_jti = false/);
+  assert.match(text, /verdict: REFUSED - the server answers 401 "Token lacks required jti claim"/);
+
+  assert.equal((await inspect(numericJti)).reason, 'JTI_REQUIRED', 'a jti must be a string');
+  assert.equal((await inspect(longJti)).reason, 'MALFORMED_TOKEN');
+  assert.equal((await inspect(expiredNoJti)).reason, 'TOKEN_EXPIRED', 'verification decides first');
+
+  const present = await inspect(withJti);
+  assert.equal(present.accepted, true);
+  assert.match(formatTokenInspection(present), /jti\s+info\s+jti "abc-1"; whether it was revoked/);
+
+  const optional = await inspect(tokenOf(0), { revocationEnabled: true, requireTokenId: false });
+  assert.equal(optional.accepted, true);
+  const off = await inspect(tokenOf(0), { revocationEnabled: false, requireTokenId: true });
+  assert.equal(off.accepted, true);
+  assert.match(formatTokenInspection(off), /jti\s+info\s+the token has no jti; revocation is off/);
+});
+
+test('runTokenInspect passes the revocation rule on: exit 1 for a token the server would refuse', async () => {
+  const strict = io({ tokenIdRule: { revocationEnabled: true, requireTokenId: true } });
+  assert.equal(await runTokenInspect({ token: tokenOf(0) }, strict.value), 1);
+  assert.match(strict.out.join(''), /reason JTI_REQUIRED/);
 });

@@ -6,6 +6,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
+import { Writable } from 'node:stream';
+
+import { inspectToken } from '../../src/auth/token-inspection.ts';
+import {
+  authSetupFromConfig,
+  tokenIdRuleFromConfig,
+} from '../../src/config/auth-options-from-config.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { createLogger } from '../../src/log/logger.ts';
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/test-server.ts';
 import {
   errorCodes,
@@ -361,5 +370,246 @@ describe('a server with JWT_ALGORITHMS=HS256 and a query injecting a second clai
   test('anonymous callers of an injecting query get the missing-header 401', async () => {
     const reply = await postGraphQL(orgServer.app, { query });
     assertUnauthenticated(reply, 'Missing Authorization header', /^Bearer$/);
+  });
+});
+
+/**
+ * Issue 3's error table, one row per cause, through the real server configured as a newcomer
+ * would (JWT_ISSUER, a kid on JWT_SECRET, JWT_ALGORITHMS=HS256): each row's status, message,
+ * `extensions.reason` and RFC 6750 challenge; the debug line naming the cause without the
+ * token or the secret; and `token inspect`, run on the same project configuration, giving the
+ * same reason.
+ */
+describe('the error table, row by row, on a server with an issuer, a kid and an allow-list', () => {
+  const ISSUER = 'https://auth.example.com';
+  const log: string[] = [];
+  let variant: ProjectVariant;
+  let tableServer: TestServer;
+  let tokens: Record<string, string>;
+
+  before(async () => {
+    const now = epochSeconds();
+    const good = { sub: ALICE, iss: ISSUER, aud: AUDIENCE, scopes: ['read:posts'], iat: now };
+    const signed = { secret: TEST_JWT_SECRET, headers: { kid: 'current' } };
+    const requests: Record<string, Parameters<typeof mintWithPython>[0][number]> = {
+      valid: { ...signed, payload: { ...good, exp: now + 3600 } },
+      otherSecret: {
+        ...signed,
+        secret: 'a-secret-this-server-has-never-seen-0123456789',
+        payload: { ...good, exp: now + 3600 },
+      },
+      unknownKid: { ...signed, headers: { kid: 'retired-2019' }, payload: { ...good, exp: now + 3600 } },
+      hs512: { ...signed, algorithm: 'HS512', payload: { ...good, exp: now + 3600 } },
+      expired: { ...signed, payload: { ...good, iat: now - 7200, exp: now - 720 } },
+      notBefore: { ...signed, payload: { ...good, nbf: now + 600, exp: now + 3600 } },
+      issuedAhead: { ...signed, payload: { ...good, iat: now + 600, exp: now + 3600 } },
+      wrongIssuer: { ...signed, payload: { ...good, iss: 'https://evil.example', exp: now + 3600 } },
+      wrongAudience: { ...signed, payload: { ...good, aud: 'another-app', exp: now + 3600 } },
+    };
+    const names = Object.keys(requests);
+    const minted = mintWithPython(
+      Object.values(requests).map((request, index) => ({
+        ...request,
+        payload: { jti: `table-${index}`, ...request.payload },
+      })),
+    );
+    tokens = Object.fromEntries(names.map((name, index) => [name, minted[index] ?? '']));
+
+    variant = blogVariant(
+      `issuer = "${ISSUER}"\njwt_secret_kid = "current"\nalgorithms = ["HS256"]\n`,
+    );
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        log.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    tableServer = await startTestServer({
+      projectDir: variant.dir,
+      logger: createLogger({ level: 'debug', destination }),
+    });
+  });
+  after(async () => {
+    await tableServer?.close();
+    variant?.remove();
+  });
+
+  const b64 = (text: string): string => Buffer.from(text).toString('base64url');
+  const valid = (): string => tokens['valid'] ?? '';
+  const part = (index: number): string => valid().split('.')[index] ?? '';
+  const challenge = (message: string): string =>
+    `Bearer error="invalid_token", error_description="${message}"`;
+  const BAD_SCHEME = `Bearer error="invalid_request", error_description="${BAD_SCHEME_MESSAGE}"`;
+
+  /** name, Authorization value (undefined: none), message, reason, WWW-Authenticate. */
+  const rows: readonly [string, () => string | undefined, string, string, string][] = [
+    ['no header', () => undefined, 'Missing Authorization header', 'MISSING_TOKEN', 'Bearer'],
+    ['Token x', () => `Token ${valid()}`, BAD_SCHEME_MESSAGE, 'BAD_AUTH_SCHEME', BAD_SCHEME],
+    ['a bare token', () => valid(), BAD_SCHEME_MESSAGE, 'BAD_AUTH_SCHEME', BAD_SCHEME],
+    ['Basic', () => 'Basic YWxpY2U6c2VjcmV0', BAD_SCHEME_MESSAGE, 'BAD_AUTH_SCHEME', BAD_SCHEME],
+    ['an empty bearer', () => 'Bearer ', BAD_SCHEME_MESSAGE, 'BAD_AUTH_SCHEME', BAD_SCHEME],
+    ['one part', () => 'Bearer abc', 'Invalid token', 'MALFORMED_TOKEN', challenge('Invalid token')],
+    [
+      'bad JSON',
+      () => `Bearer ${b64('{"alg":')}.${part(1)}.${part(2)}`,
+      'Invalid token',
+      'MALFORMED_TOKEN',
+      challenge('Invalid token'),
+    ],
+    [
+      'another secret',
+      () => `Bearer ${tokens['otherSecret']}`,
+      'Invalid token',
+      'INVALID_SIGNATURE',
+      challenge('Invalid token'),
+    ],
+    [
+      'an unknown kid',
+      () => `Bearer ${tokens['unknownKid']}`,
+      'Invalid token',
+      'UNKNOWN_KEY',
+      challenge('Invalid token'),
+    ],
+    [
+      'HS512 outside the allow-list',
+      () => `Bearer ${tokens['hs512']}`,
+      'Invalid token',
+      'ALGORITHM_NOT_ALLOWED',
+      challenge('Invalid token'),
+    ],
+    [
+      'alg none',
+      () => `Bearer ${b64('{"alg":"none"}')}.${part(1)}.`,
+      'Invalid token',
+      'ALGORITHM_NOT_ALLOWED',
+      challenge('Invalid token'),
+    ],
+    [
+      'exp passed',
+      () => `Bearer ${tokens['expired']}`,
+      'Token has expired',
+      'TOKEN_EXPIRED',
+      challenge('Token has expired'),
+    ],
+    [
+      'nbf in the future',
+      () => `Bearer ${tokens['notBefore']}`,
+      'Token is not yet valid',
+      'TOKEN_NOT_YET_VALID',
+      challenge('Token is not yet valid'),
+    ],
+    [
+      'iat in the future',
+      () => `Bearer ${tokens['issuedAhead']}`,
+      'Token is not yet valid',
+      'TOKEN_NOT_YET_VALID',
+      challenge('Token is not yet valid'),
+    ],
+    [
+      'a wrong iss',
+      () => `Bearer ${tokens['wrongIssuer']}`,
+      'Invalid token issuer',
+      'INVALID_ISSUER',
+      challenge('Invalid token issuer'),
+    ],
+    [
+      'a wrong aud',
+      () => `Bearer ${tokens['wrongAudience']}`,
+      'Invalid token audience',
+      'INVALID_AUDIENCE',
+      challenge('Invalid token audience'),
+    ],
+  ];
+
+  test('the valid token of the table is accepted', async () => {
+    const reply = await postGraphQL(
+      tableServer.app,
+      { query: PROTECTED },
+      { authorization: `Bearer ${valid()}` },
+    );
+    assert.equal(reply.status, 200, reply.text);
+  });
+
+  for (const [name, header, message, reason, wwwAuthenticate] of rows) {
+    test(`${name}: 401 "${message}", reason ${reason}, and token inspect agrees`, async () => {
+      const authorization = header();
+      const reply = await postGraphQL(
+        tableServer.app,
+        { query: PROTECTED },
+        authorization === undefined ? {} : { authorization },
+      );
+      assert.equal(reply.status, 401, reply.text);
+      const error = reply.json?.errors?.[0];
+      assert.equal(error?.message, message);
+      assert.equal(error?.extensions?.code, 'UNAUTHENTICATED');
+      assert.equal(error?.extensions?.reason, reason);
+      assert.equal(headerOf(reply, 'www-authenticate'), wwwAuthenticate);
+      assert.equal(reply.json?.data, undefined);
+
+      if (reason !== 'MISSING_TOKEN') {
+        const line = log.find((entry) => entry.includes(`"Authentication refused (${reason})`));
+        assert.ok(line, `a debug line names ${reason}`);
+        assert.match(line, /"level":"debug"/);
+      }
+      const written = log.join('');
+      assert.ok(!written.includes(TEST_JWT_SECRET), 'the secret is never logged');
+      assert.ok(!written.includes(part(2)), 'the token is never logged');
+
+      // A bare token is a fine token once the header is gone: inspect can only judge the token.
+      if (authorization === undefined || name === 'a bare token') return;
+      const config = loadConfig({
+        dir: variant.dir,
+        env: { ...process.env, JWT_SECRET: TEST_JWT_SECRET },
+      });
+      const inspection = await inspectToken(authorization, authSetupFromConfig(config).options, {
+        tokenIdRule: tokenIdRuleFromConfig(config),
+      });
+      assert.equal(inspection.accepted, false);
+      assert.equal(inspection.reason, reason);
+      assert.equal(inspection.message, message);
+    });
+  }
+
+  test('the debug lines give the exact cause: expected vs actual, seconds since expiry, kid', () => {
+    const lines = log.filter((entry) => entry.includes('Authentication refused'));
+    const about = (reason: string): Record<string, unknown> => {
+      const line = lines.find((entry) => entry.includes(`(${reason})`));
+      assert.ok(line, reason);
+      return JSON.parse(line) as Record<string, unknown>;
+    };
+    assert.equal(about('INVALID_ISSUER')['expected'], ISSUER);
+    assert.equal(about('INVALID_ISSUER')['actual'], 'https://evil.example');
+    assert.deepEqual(about('INVALID_AUDIENCE')['expected'], [AUDIENCE]);
+    assert.equal(about('INVALID_AUDIENCE')['actual'], 'another-app');
+    const expired = about('TOKEN_EXPIRED')['secondsSinceExpiry'];
+    assert.ok(typeof expired === 'number' && expired >= 720 && expired < 760, String(expired));
+    assert.equal(about('UNKNOWN_KEY')['kid'], 'retired-2019');
+    assert.equal(about('ALGORITHM_NOT_ALLOWED')['alg'], 'HS512');
+    assert.equal(about('ALGORITHM_NOT_ALLOWED')['kid'], 'current');
+  });
+});
+
+describe('token inspect and the revocation check agree about jti', () => {
+  test('a PyJWT token without jti, as on the spec page, is refused by both with JTI_REQUIRED', async () => {
+    const now = epochSeconds();
+    const [noJti = ''] = mintWithPython([
+      {
+        payload: { user_id: ALICE, aud: AUDIENCE, scopes: ['read:posts'], exp: now + 3600 },
+        secret: TEST_JWT_SECRET,
+      },
+    ]);
+    const reply = await send(PROTECTED, `Bearer ${noJti}`);
+    assert.equal(reply.status, 401, reply.text);
+    assert.equal(reply.json?.errors?.[0]?.extensions?.reason, 'JTI_REQUIRED');
+
+    const config = loadConfig({
+      dir: 'examples/blog',
+      env: { ...process.env, JWT_SECRET: TEST_JWT_SECRET },
+    });
+    const inspection = await inspectToken(noJti, authSetupFromConfig(config).options, {
+      tokenIdRule: tokenIdRuleFromConfig(config),
+    });
+    assert.equal(inspection.reason, 'JTI_REQUIRED');
+    assert.equal(inspection.message, reply.json?.errors?.[0]?.message);
   });
 });

@@ -1,6 +1,7 @@
 import type { AuthOptions } from '../../auth/auth-options.ts';
 import type { FetchFunction } from '../../auth/fetch-key-document.ts';
 import { formatTokenInspection } from '../../auth/format-token-inspection.ts';
+import type { TokenIdRule } from '../../auth/token-id-rule.ts';
 import { inspectToken } from '../../auth/token-inspection.ts';
 
 /** What the token commands need from the CLI around them. */
@@ -13,6 +14,8 @@ export interface TokenCommandIo {
   readonly readStdin?: () => Promise<string>;
   /** The project's authentication options, as the server would use them. */
   readonly authOptions: AuthOptions;
+  /** What the project's revocation check demands of `jti`. Default: no revocation check. */
+  readonly tokenIdRule?: TokenIdRule;
   /** Epoch milliseconds. Default `Date.now`. */
   readonly now?: () => number;
   /** For JWKS and discovery fetches. Default the global `fetch`. */
@@ -57,6 +60,7 @@ export async function runTokenInspect(args: TokenInspectArgs, io: TokenCommandIo
   const inspection = await inspectToken(token, io.authOptions, {
     ...(io.now === undefined ? {} : { now: io.now }),
     ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
+    ...(io.tokenIdRule === undefined ? {} : { tokenIdRule: io.tokenIdRule }),
   });
   io.stdout(
     args.json === true

@@ -100,7 +100,7 @@ export function parseClaims(pairs: readonly string[]): Record<string, unknown> {
     }
     let target = claims;
     for (const segment of path.slice(0, -1)) {
-      const next = target[segment];
+      const next = Object.hasOwn(target, segment) ? target[segment] : undefined;
       if (
         next !== undefined &&
         (next === null || typeof next !== 'object' || Array.isArray(next))
