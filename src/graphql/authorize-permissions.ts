@@ -9,6 +9,9 @@ import type { SubjectPermissions } from './access/subject-permissions.ts';
  * permissions come from the database, not the token, so a grant or a revoke applies to the
  * next request without a new token.
  *
+ * For a caller authenticated by API key, each required permission must also be among the
+ * key's scopes: a key is a narrowed copy of its owner, and its scopes are the narrowing.
+ *
  * Fails closed: an anonymous caller, a subject the users table does not know, and a server
  * without a permission source are all refused.
  *
@@ -47,6 +50,20 @@ export async function authorizePermissions(
       subject,
       why: held.size === 0 ? 'the subject holds no permission (unknown, disabled or ungranted user)' : 'permission not granted',
     });
+  }
+
+  // A key carries only the rights its creator gave it: the owner's grant is necessary, and
+  // the key's scopes must name the permission too (matched as every scope is).
+  if (caller.caller.principal.method === 'api_key') {
+    const outsideKey = caller.missingScopes(required);
+    if (outsideKey.length > 0) {
+      throw denied(outsideKey, {
+        operation: name,
+        subject,
+        keyId: caller.caller.principal.claims['api_key_id'],
+        why: "the owner holds the permission, but the API key's scopes do not include it",
+      });
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
+import { refuseApiKey } from '../auth/refuse-api-key.ts';
 import { PublicError } from '../errors/public-error.ts';
 import { callerAccess, type RoleScopes } from '../graphql/access/caller-access.ts';
 import type { HttpRoutes, RouteContext } from '../http/create-http-server.ts';
@@ -25,7 +26,8 @@ type Handler = (request: FastifyRequest, params: Params) => Promise<{ status: nu
 
 /**
  * The role and permission administration API, JSON in and out, every route guarded by the
- * admin scope (401 without credentials, 403 without the scope, as on /graphql):
+ * admin scope in a user's token (401 without credentials, 403 without the scope, as on
+ * /graphql; 403 for an API key, whatever its scopes):
  *
  *   GET    /admin/rbac/roles                               roles with their permissions
  *   POST   /admin/rbac/roles                {name, description?}
@@ -163,6 +165,7 @@ async function serve(
     if (caller.kind === 'anonymous') {
       throw new PublicError('MISSING_TOKEN', { extensions: { reason: 'MISSING_TOKEN' } });
     }
+    refuseApiKey(caller.principal, 'role administration');
     if (!callerAccess(caller, options.roleScopes).hasScope(options.adminScope)) {
       throw new PublicError('INSUFFICIENT_SCOPE', {
         extensions: { reason: 'INSUFFICIENT_SCOPE', requiredScopes: [options.adminScope] },

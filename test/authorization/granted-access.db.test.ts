@@ -151,6 +151,16 @@ describe(`introspection per caller (${testEngine()})`, () => {
       assert.ok(!plainNames.includes(hidden), `${hidden} is hidden`);
     }
 
+    const mutationNames = async (token: string): Promise<string[]> => {
+      const reply = await server.graphql('{ __schema { mutationType { fields { name } } } }', { token });
+      assert.equal(reply.status, 200, reply.text);
+      const type = (reply.json.data?.__schema as { mutationType: { fields: { name: string }[] } | null }).mutationType;
+      return type?.fields.map((field) => field.name) ?? [];
+    };
+    assert.ok(!(await mutationNames(plain)).includes('scoped_write'), 'a mutation scope the caller lacks hides it');
+    const writer = await server.userToken(ALICE, { scopes: ['read:notes', 'write:notes'] });
+    assert.ok((await mutationNames(writer)).includes('scoped_write'));
+
     const auditor = await server.userToken(ALICE, { scopes: ['read:notes'], roles: ['auditor', 'owner'] });
     const auditorNames = names(await server.graphql(QUERY_FIELDS, { token: auditor }));
     assert.ok(auditorNames.includes('audits'));

@@ -8,9 +8,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import type { Database } from '../../src/db/database.ts';
+import { openPostgresDatabase } from '../../src/db/postgres-database.ts';
 import { PermissionCache } from '../../src/rbac/permission-cache.ts';
 import { testEngine } from '../support/test-database.ts';
-import { ALICE, BOB, CAROL, DAVE, startAuthzServer, type AuthzServer, type Reply } from './support/authz-server.ts';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  DAVE,
+  startAuthzServer,
+  type AuthzServer,
+  type FixtureUser,
+  type Reply,
+} from './support/authz-server.ts';
 
 let server: AuthzServer;
 let admin: string;
@@ -49,6 +60,23 @@ async function eventually(check: () => Promise<void>, timeoutMs = 5000): Promise
 }
 
 const REPORTS = '{ reports { title } }';
+
+/**
+ * Runs `work` on one connection whose search_path starts with fraiseql_auth, so the spec
+ * page's statements run word for word: a connection of its own on PostgreSQL; on the embedded
+ * database, its only connection, with the search path reset afterwards.
+ */
+async function onPageSearchPath(work: (database: Database) => Promise<void>): Promise<void> {
+  const url = server.testDatabase.url;
+  const database = url === undefined ? server.database : await openPostgresDatabase({ url, poolMax: 1 });
+  try {
+    await database.exec('SET search_path = fraiseql_auth, public');
+    await work(database);
+  } finally {
+    if (url === undefined) await database.exec('RESET search_path');
+    else await database.close();
+  }
+}
 
 function assertDenied(reply: Reply, permission: string): void {
   assert.equal(reply.status, 403, reply.text);
@@ -156,6 +184,41 @@ describe(`database permissions (${testEngine()})`, () => {
     await call('PUT', `/admin/rbac/users/${ALICE.sub}/roles/analyst`);
     assert.ok((await fields()).includes('reports'));
     await call('DELETE', `/admin/rbac/users/${ALICE.sub}/roles/analyst`);
+  });
+
+  test("the spec page's statements run word for word, and the grant they make applies", async () => {
+    const pageUser: FixtureUser = { name: 'User 123', sub: '00000000-0000-0000-0000-000000000123', org: 2 };
+    const token = await server.userToken(pageUser);
+    assertDenied(await server.graphql(REPORTS, { token }), 'read:reports');
+    await server.database.exec(`
+      INSERT INTO fraiseql_auth.roles (name) VALUES ('page_reader');
+      INSERT INTO fraiseql_auth.users (id, subject, role) VALUES (123, '${pageUser.sub}', 'page_reader');
+      INSERT INTO fraiseql_auth.user_roles (user_id, role_id)
+        SELECT 123, id FROM fraiseql_auth.roles WHERE name = 'page_reader';`);
+
+    await onPageSearchPath(async (database) => {
+      // "1. Check user's current role"
+      assert.deepEqual((await database.query('SELECT role FROM users WHERE id = 123;')).rows, [{ role: 'page_reader' }]);
+      // "2. Check what permissions role has"
+      const held = `SELECT rp.permission
+FROM user_roles ur
+JOIN role_permissions rp ON ur.role_id = rp.role_id
+WHERE ur.user_id = 123;`;
+      assert.deepEqual((await database.query(held)).rows, []);
+      // "3. Add missing permission"
+      await database.query(`INSERT INTO role_permissions (role_id, permission_id)
+VALUES (
+(SELECT role_id FROM user_roles WHERE user_id = 123),
+(SELECT id FROM permissions WHERE name = 'read:reports')
+);`);
+      assert.deepEqual((await database.query(held)).rows, [{ permission: 'read:reports' }]);
+    });
+
+    await eventually(async () => {
+      const reply = await server.graphql(REPORTS, { token });
+      assert.equal(reply.status, 200, reply.text);
+      assert.deepEqual(reply.json.data, { reports: [{ title: 'Globex Q1' }] });
+    });
   });
 });
 

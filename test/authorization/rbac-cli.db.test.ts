@@ -142,6 +142,37 @@ describe(`rbac CLI against a running server (${testEngine()})`, () => {
     await eventuallyStatus(token, 403);
   });
 
+  test('a server listening elsewhere than its configuration is reached with --server', async () => {
+    const otherPort = await freePort();
+    const elsewhere = { ...env, PORT: String(otherPort) };
+    const quiet = { stdout: () => undefined, env: elsewhere };
+    if (testEngine() === 'embedded') {
+      // The configuration now names a port nobody listens on: the message says what to pass.
+      await assert.rejects(
+        runRbacList(undefined, { dir: projectDir }, quiet),
+        (error: unknown) =>
+          error instanceof CommandError &&
+          error.message.includes(`Could not reach the server at http://127.0.0.1:${otherPort}`) &&
+          error.message.includes('pass --server http://<host>:<port>'),
+      );
+    }
+    let output = '';
+    const code = await runRbacList(
+      'roles',
+      { dir: projectDir, server: `http://127.0.0.1:${port}` },
+      { stdout: (text) => void (output += text), env: elsewhere },
+    );
+    assert.equal(code, 0);
+    assert.match(output, /^roles:/);
+    for (const bad of ['127.0.0.1:8000', 'http://127.0.0.1:8000/admin']) {
+      await assert.rejects(
+        runRbacList(undefined, { dir: projectDir, server: bad }, quiet),
+        (error: unknown) =>
+          error instanceof CommandError && error.message.startsWith('--server must be') && error.message.endsWith(`got "${bad}".`),
+      );
+    }
+  });
+
   test('refusals are messages, not stack traces', async () => {
     await assert.rejects(
       cli(runRbacRevoke, { user: ALICE.sub, role: 'analyst' }),

@@ -77,6 +77,17 @@ const CASES: readonly RefusalCase[] = [
     notEchoed: ['read:accounts', 'secret:thing'],
   },
   {
+    name: 'missing mutation scope: refused before the function runs',
+    query: 'mutation { scoped_write { userId } }',
+    caller: { user: ALICE, scopes: ['read:notes', 'read:accounts'] },
+    status: 403,
+    message: SCOPE,
+    code: 'FORBIDDEN',
+    reason: 'INSUFFICIENT_SCOPE',
+    extensions: { requiredScopes: ['write:notes'] },
+    notEchoed: ['read:accounts'],
+  },
+  {
     name: 'a list of scopes: only the missing one is named',
     query: '{ overview { title } }',
     caller: { user: ALICE, scopes: ['read:notes'] },

@@ -2,8 +2,8 @@
  * Row-level security through the real server: injected claims (a nested `jwt:org.id` too)
  * reach views and functions as `app.<name>` settings, the request role switch makes policies
  * and grants apply even on the embedded database (whose connection is a superuser), tenants
- * and private rows stay apart whatever the filter, relations to hidden rows come back null,
- * and nothing of one request's settings is visible to the next.
+ * and private rows stay apart whatever the filter, relations to hidden rows come back null
+ * (and are introspected as nullable even where declared non-null), and nothing of one request's settings is visible to the next.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -45,6 +45,17 @@ describe(`injected claims and settings (${testEngine()})`, () => {
         paramUserId: CAROL.sub,
         paramOrgId: '2',
       },
+    });
+  });
+
+  test('a token naming its user by user_id (no sub), as on the spec page, is injected as jwt:sub', async () => {
+    const token = await server.token({ user_id: CAROL.sub, org: { id: CAROL.org } });
+    assert.deepEqual(data(await server.graphql('{ whoami { userId orgId } }', { token })), {
+      whoami: { userId: CAROL.sub, orgId: '2' },
+    });
+    const writer = await server.token({ user_id: CAROL.sub, org: { id: CAROL.org }, scopes: ['read:notes', 'write:notes'] });
+    assert.deepEqual(data(await server.graphql('mutation { scoped_write { userId paramUserId } }', { token: writer })), {
+      scoped_write: { userId: CAROL.sub, paramUserId: CAROL.sub },
     });
   });
 
@@ -128,5 +139,35 @@ describe(`policies and the role switch (${testEngine()})`, () => {
         { name: 'Dave', manager: null },
       ],
     });
+  });
+
+  test('a non-null declared relation to a hidden row is null, and introspected as nullable', async () => {
+    // Note.owner is declared 'Person!'. A public Acme note owned by Carol (Globex): Alice sees
+    // the note, but row-level security hides its owner's account from her.
+    const id = '30000000-0000-0000-0000-00000000000c';
+    await server.database.query(
+      `INSERT INTO tb_note (id, org_id, owner_id, title, body, private)
+       VALUES ($1, 1, $2, 'Carol in Acme', 'c', false)`,
+      [id, CAROL.sub],
+    );
+    try {
+      const token = await server.userToken(ALICE, { scopes: ['read:notes'] });
+      const reply = await server.graphql(`{ notes(where: { id: { eq: "${id}" } }) { title owner { name } } }`, {
+        token,
+      });
+      assert.deepEqual(data(reply), { notes: [{ title: 'Carol in Acme', owner: null }] });
+
+      const introspected = data(
+        await server.graphql('{ __type(name: "Note") { fields { name type { kind name ofType { name } } } } }', {
+          token,
+        }),
+      );
+      const fields = (introspected.__type as { fields: { name: string; type: unknown }[] }).fields;
+      const typeOf = (name: string): unknown => fields.find((field) => field.name === name)?.type;
+      assert.deepEqual(typeOf('owner'), { kind: 'OBJECT', name: 'Person', ofType: null });
+      assert.deepEqual(typeOf('title'), { kind: 'NON_NULL', name: null, ofType: { name: 'String' } });
+    } finally {
+      await server.database.query('DELETE FROM tb_note WHERE id = $1', [id]);
+    }
   });
 });

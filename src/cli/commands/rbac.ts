@@ -18,6 +18,11 @@ export interface RbacCommandOptions {
   readonly permission?: string;
   readonly user?: string;
   readonly json?: boolean;
+  /**
+   * `--server <url>`: the running server to go through when it holds the embedded database
+   * (`http://127.0.0.1:8104`). Default: `[server]` host and port of the configuration.
+   */
+  readonly server?: string;
 }
 
 /** Where a command writes; tests capture it. */
@@ -116,8 +121,10 @@ function readTarget(options: RbacCommandOptions, verb: 'grant' | 'revoke'): Targ
 
 /**
  * Runs `action` against the project's database, or, when a running server holds the embedded
- * database, against that server's admin API with a one-minute token signed with the project's
- * JWT secret (which this command can read anyway), so a grant reaches the running server at once.
+ * database, through that server's admin API (at `--server`, else the configured host and
+ * port). The admin API is called with a one-minute token signed with the
+ * project's JWT secret (which this command can read anyway), so a grant reaches the running
+ * server at once.
  */
 async function withAdmin(
   options: RbacCommandOptions,
@@ -125,6 +132,7 @@ async function withAdmin(
   action: (admin: RbacAdmin) => Promise<number>,
 ): Promise<number> {
   const config = loadConfig({ dir: options.dir, ...(io.env === undefined ? {} : { env: io.env }) });
+  const explicitServer = options.server === undefined ? undefined : explicitServerUrl(options.server);
   let database: Database;
   try {
     database = await openDatabase(
@@ -132,27 +140,39 @@ async function withAdmin(
     );
   } catch (error) {
     if (!(error instanceof DataDirLockedError)) throw error;
-    return run(() => throughServer(config, error), action);
+    if (explicitServer !== undefined) return run(() => throughServer(config, explicitServer, error), action, undefined);
+    const baseUrl = serverUrl(config);
+    const hint =
+      `The data directory is held by a running server, which this command looked for at ${baseUrl} ` +
+      '(server.host and server.port of fraiseql.toml, or PORT). If it listens elsewhere ' +
+      '(serve --port/--host), pass --server http://<host>:<port>.';
+    return run(() => throughServer(config, baseUrl, error), action, hint);
   }
   try {
     await requireAuthTables(database);
-    return await run(async () => new RbacStore(database), action);
+    return await run(async () => new RbacStore(database), action, undefined);
   } finally {
     await database.close();
   }
 }
 
-async function run(open: () => Promise<RbacAdmin>, action: (admin: RbacAdmin) => Promise<number>): Promise<number> {
+async function run(
+  open: () => Promise<RbacAdmin>,
+  action: (admin: RbacAdmin) => Promise<number>,
+  serverHint: string | undefined,
+): Promise<number> {
   try {
     return await action(await open());
   } catch (error) {
-    if (error instanceof RbacError || error instanceof RbacServerError) throw new CommandError(error.message);
+    if (error instanceof RbacError) throw new CommandError(error.message);
+    if (error instanceof RbacServerError) {
+      throw new CommandError(serverHint === undefined ? error.message : `${error.message}\n${serverHint}`);
+    }
     throw error;
   }
 }
 
-async function throughServer(config: ResolvedConfig, locked: DataDirLockedError): Promise<RbacAdmin> {
-  const baseUrl = serverUrl(config);
+async function throughServer(config: ResolvedConfig, baseUrl: string, locked: DataDirLockedError): Promise<RbacAdmin> {
   let token: string;
   try {
     const issued = await issueDevelopmentToken(
@@ -168,6 +188,22 @@ async function throughServer(config: ResolvedConfig, locked: DataDirLockedError)
     );
   }
   return new RbacHttpClient(baseUrl, token);
+}
+
+/** `--server`: an http(s) URL of a server, without a path; refused with a message otherwise. */
+function explicitServerUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new CommandError(`--server must be the URL of a running server, such as http://127.0.0.1:8000; got "${text}".`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname.replace(/\/+$/, '') !== '' || url.search !== '') {
+    throw new CommandError(
+      `--server must be an http:// or https:// URL without a path, such as http://127.0.0.1:8000; got "${text}".`,
+    );
+  }
+  return url.origin;
 }
 
 /** The server's own address; a wildcard listen address is reached through the loopback. */

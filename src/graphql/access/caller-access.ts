@@ -30,7 +30,11 @@ export function callerAccess(caller: Caller, roleScopes: RoleScopes): CallerAcce
   const exact = new Set(principal.scopes);
   const prefixes: string[] = [];
   for (const role of principal.roles) {
-    for (const grant of roleScopes[role] ?? []) {
+    // Role names come from the token: only the configuration's own entries count, never
+    // Object.prototype members such as `constructor` or `__proto__`.
+    const grants = Object.hasOwn(roleScopes, role) ? roleScopes[role] : undefined;
+    if (grants === undefined) continue;
+    for (const grant of grants) {
       if (grant.endsWith(':*')) prefixes.push(grant.slice(0, -1));
       else exact.add(grant);
     }
