@@ -2,10 +2,9 @@ import { LRUCache } from 'lru-cache';
 
 import type { Principal } from '../auth/principal.ts';
 import type { RevocationCheck } from '../auth/request-authenticator.ts';
-import type { Database } from '../db/database.ts';
 import { PublicError } from '../errors/public-error.ts';
 import type { Logger } from '../log/logger.ts';
-import { REVOCATION_CHANNEL, type RevocationLookup, type RevocationState } from './revocation-store.ts';
+import type { RevocationBackend, RevocationLookup, RevocationState } from './revocation-store.ts';
 
 /** How the revocation check behaves. */
 export interface RevocationCheckOptions {
@@ -32,13 +31,15 @@ const FAILURE_LOG_INTERVAL_MS = 5000;
  * - its `jti` was revoked (logout, `token revoke`);
  * - its `sid` names one of this server's sessions: the session decides (logout, refresh token
  *   reuse, revoke-all, a disabled user all revoke the session). A revoke-all therefore does not
- *   refuse a session that began after it, even within the same second;
+ *   refuse a session that began after it, even within the same second. A session of another
+ *   subject than the token's `sub` refuses it: a token cannot borrow a session it was not
+ *   issued for (to escape a revoke-all of its own subject);
  * - otherwise a revoke-all of its subject refuses it when it was issued at or before that
  *   instant, or when it has no `iat` to tell.
  */
 export function isRevoked(state: RevocationState, principal: Principal): boolean {
   if (state.tokenRevoked) return true;
-  if (state.sessionRevoked !== null) return state.sessionRevoked;
+  if (state.sessionRevoked !== null) return state.sessionRevoked || state.sessionSubject !== principal.subject;
   if (state.revokedBefore === null) return false;
   return principal.issuedAt === undefined || principal.issuedAt <= state.revokedBefore;
 }
@@ -46,10 +47,11 @@ export function isRevoked(state: RevocationState, principal: Principal): boolean
 /**
  * The `RevocationCheck` every JWT-authenticated request goes through: the store's answer for
  * each token, kept in a small in-process cache for at most `cacheSeconds` (and never past the
- * token's `exp`). Every revocation, on any server, notifies channel `fraiseql_revocation`, and
- * each server empties its cache on the notification, so a revocation holds everywhere within
- * the notification's delivery time. When notifications may have been missed (the listening
- * connection was lost), the cache is emptied too.
+ * token's `exp`). Every revocation, on any server, notifies channel `fraiseql_revocation` (a
+ * PostgreSQL NOTIFY, or a Redis PUBLISH with the Redis store, whose session changes still come
+ * through PostgreSQL), and each server empties its cache on the notification, so a revocation
+ * holds everywhere within the notification's delivery time. When notifications may have been
+ * missed (a listening connection was lost), the cache is emptied too.
  */
 export class CachedRevocationCheck implements RevocationCheck {
   readonly #cache: LRUCache<string, { revoked: boolean; until: number }>;
@@ -69,10 +71,13 @@ export class CachedRevocationCheck implements RevocationCheck {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Subscribes to revocation notifications; call before serving. */
-  async listen(database: Database): Promise<void> {
-    this.#unlisten = await database.listen(REVOCATION_CHANNEL, (payload) => {
-      if (payload === undefined) {
+  /**
+   * Subscribes to the store's revocation notifications (LISTEN/NOTIFY, or Redis pub/sub with
+   * the Redis store); call before serving.
+   */
+  async listen(store: Pick<RevocationBackend, 'subscribe'>): Promise<void> {
+    this.#unlisten = await store.subscribe((missed) => {
+      if (missed) {
         this.logger.warn('Revocation notifications may have been missed (connection lost); cache emptied.');
       }
       this.flush();

@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger.ts';
-import type { RevocationStore } from './revocation-store.ts';
+import type { RevocationBackend } from './revocation-store.ts';
 
 /** A running cleanup schedule. */
 export interface CleanupJob {
@@ -12,7 +12,7 @@ export interface CleanupJob {
  * failed run is logged and the next one tries again. Several servers may run it at once:
  * deleting expired rows twice does no harm.
  */
-export function startCleanupJob(store: RevocationStore, intervalSeconds: number, logger: Logger): CleanupJob {
+export function startCleanupJob(store: Pick<RevocationBackend, 'cleanup'>, intervalSeconds: number, logger: Logger): CleanupJob {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { Principal } from '../auth/principal.ts';
+import { refuseApiKey } from '../auth/refuse-api-key.ts';
 import { PublicError } from '../errors/public-error.ts';
 import { callerAccess, type RoleScopes } from '../graphql/access/caller-access.ts';
 import type { HttpRoutes, RouteContext } from '../http/create-http-server.ts';
@@ -119,6 +120,7 @@ export function sessionRoutes(parts: SessionRoutesParts): HttpRoutes {
         const service = revoker();
         const body = readBody(request, revokeAllBody);
         const principal = await requirePrincipal(context, request);
+        refuseApiKey(principal, '/auth/revoke-all');
         const target = body.sub ?? principal.subject;
         if (target !== principal.subject) {
           const access = callerAccess({ kind: 'authenticated', principal }, parts.roleScopes);

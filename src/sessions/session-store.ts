@@ -88,6 +88,37 @@ export class SessionStore {
     return result.rows.length > 0;
   }
 
+  /**
+   * Whether a session was revoked, and whose it is (its user's subject): for a session of this
+   * server; null when `sessionId` (a UUID) names none. The Redis revocation store asks this;
+   * the PostgreSQL one answers it in its own statement.
+   */
+  async revokedState(sessionId: string): Promise<{ revoked: boolean; subject: string } | null> {
+    const result = await this.database.query<{ revoked: boolean; subject: string }>(
+      `SELECT s.revoked_at IS NOT NULL AS revoked, u.subject
+         FROM fraiseql_auth.sessions s JOIN fraiseql_auth.users u ON u.id = s.user_id
+        WHERE s.family_id = $1::uuid`,
+      [sessionId],
+    );
+    return result.rows[0] ?? null;
+  }
+
+  /**
+   * Revokes every session of `subject` that began at or before `before` (a revoke-all made in
+   * the Redis store; with the PostgreSQL store a trigger of migration 006 does this). Returns
+   * how many were revoked.
+   */
+  async revokeSubjectSessions(subject: string, before: Date, reason: string): Promise<number> {
+    const result = await this.database.query(
+      `UPDATE fraiseql_auth.sessions s SET revoked_at = now(), revoked_reason = $3
+         FROM fraiseql_auth.users u
+        WHERE u.id = s.user_id AND u.subject = $1 AND s.revoked_at IS NULL AND s.created_at <= $2
+        RETURNING 1`,
+      [subject, before.toISOString(), reason],
+    );
+    return result.rows.length;
+  }
+
   /** The session a refresh token belongs to, with its user's subject. */
   async sessionOfRefreshToken(hash: string): Promise<{ sessionId: string; subject: string } | undefined> {
     const result = await this.database.query<{ sessionId: string; subject: string }>(

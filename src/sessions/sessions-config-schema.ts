@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { redisUrlProblem } from './redis-url.ts';
+
 /**
  * `[sessions]` and `[revocation]` in fraiseql.toml, imported by src/config/config-schema.ts.
  * Both are strict: a misspelt key stops the server rather than leaving a default in force.
@@ -52,16 +54,23 @@ export const revocationSection = z
      * Default true (env `FRAISEQL_REVOCATION_ENABLED`).
      */
     enabled: z.boolean().default(true),
-    /** Where revocations live. Only "postgres" (the project's database) in this version. */
+    /**
+     * Where revocations live: "postgres" (the project's database, embedded or external) or
+     * "redis" (`redis_url`). Sessions and refresh tokens stay in PostgreSQL either way. Default
+     * "postgres" (env `FRAISEQL_REVOCATION_STORE`).
+     */
     store: z
-      .string()
-      .default('postgres')
-      .refine((value) => value === 'postgres', {
-        message:
-          'only "postgres" is available: the Redis store is not implemented in this version. ' +
-          'Remove the key or set store = "postgres"; revocations then live in the project\'s ' +
-          'database, which every instance shares and which tells every instance within a second.',
-      }),
+      .enum(['postgres', 'redis'], {
+        error: () =>
+          'must be "postgres" (the project\'s database) or "redis" (with redis_url or REDIS_URL).',
+      })
+      .default('postgres'),
+    /**
+     * The Redis server of `store = "redis"`, e.g. `redis://:password@127.0.0.1:6379/0`
+     * (`rediss://` for TLS; env `REDIS_URL`). Required with that store, ignored (and not
+     * checked) otherwise. Its password is never logged.
+     */
+    redis_url: z.string().optional(),
     /** Refuse tokens without `jti` (they could never be revoked one by one). Default true. */
     require_jti: z.boolean().default(true),
     /**
@@ -84,7 +93,24 @@ export const revocationSection = z
      */
     revoke_all_retention_seconds: seconds(60, 31_536_000).default(86_400),
   })
-  .strict();
+  .strict()
+  .superRefine((section, context) => {
+    if (section.store === 'redis' && section.redis_url === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['redis_url'],
+        message:
+          'store = "redis" needs the Redis server: set REDIS_URL (or [revocation] redis_url), ' +
+          'e.g. redis://127.0.0.1:6379/0, or set store = "postgres".',
+      });
+      return;
+    }
+    // Checked only for this store: REDIS_URL may be set for other programs.
+    const problem = section.store === 'redis' && section.redis_url !== undefined ? redisUrlProblem(section.redis_url) : undefined;
+    if (problem !== undefined) {
+      context.addIssue({ code: 'custom', path: ['redis_url'], message: `REDIS_URL / [revocation] redis_url ${problem}.` });
+    }
+  });
 
 /** `[sessions]` after defaults. */
 export type SessionsConfig = z.infer<typeof sessionsSection>;

@@ -11,6 +11,7 @@ import { CachedRevocationCheck } from './cached-revocation-check.ts';
 import { startCleanupJob } from './cleanup-job.ts';
 import { createPasswordHasher } from './password-hasher.ts';
 import { REFRESH_TOKEN_MUTATION, refreshTokenMutation, TOKEN_RESPONSE_TYPE } from './refresh-token-mutation.ts';
+import { openRevocationStore } from './open-revocation-store.ts';
 import { RevocationStore } from './revocation-store.ts';
 import { SessionIssuer } from './session-issuer.ts';
 import { sessionRoutes } from './session-routes.ts';
@@ -23,8 +24,9 @@ import { UserStore } from './user-store.ts';
 
 /**
  * Sessions and revocation (`[sessions]`, `[revocation]`):
- * - `revocation`: every JWT is checked against the revocation store behind a cache that
- *   LISTEN/NOTIFY empties on every server (on by default);
+ * - `revocation`: every JWT is checked against the revocation store (`[revocation] store`:
+ *   PostgreSQL, or Redis) behind a cache that LISTEN/NOTIFY (or Redis pub/sub) empties on
+ *   every server (on by default);
  * - `routes`: `/auth/login`, `/auth/refresh`, `/auth/logout`, `/auth/revoke-all`, and the user
  *   administration under `/auth/users`;
  * - `graphqlFields`: the `refreshToken` mutation;
@@ -43,7 +45,10 @@ export const sessionsFeature: FeatureFactory = async (context) => {
 
   const users = new UserStore(database);
   const sessions = new SessionStore(database);
-  const revocations = new RevocationStore(database);
+  // Without revocation nothing reads the store; the cleanup job still ends expired sessions.
+  const revocations = revocation.enabled
+    ? await openRevocationStore(revocation, database, logger)
+    : new RevocationStore(database);
 
   let check: CachedRevocationCheck | undefined;
   if (revocation.enabled) {
@@ -52,7 +57,12 @@ export const sessionsFeature: FeatureFactory = async (context) => {
       { requireJti: revocation.require_jti, failOpen: revocation.fail_open, cacheSeconds: revocation.cache_seconds },
       logger,
     );
-    await check.listen(database);
+    try {
+      await check.listen(revocations);
+    } catch (error) {
+      await revocations.close();
+      throw error;
+    }
   } else {
     logger.warn('Token revocation is off ([revocation] enabled = false): logout cannot end a token before it expires.');
   }
@@ -70,6 +80,7 @@ export const sessionsFeature: FeatureFactory = async (context) => {
     close: async () => {
       cleanup?.stop();
       await check?.close();
+      await revocations.close();
     },
   };
   const common = {

@@ -1,7 +1,8 @@
+import { MAX_LEEWAY_SECONDS } from '../auth/auth-options.ts';
 import type { Principal } from '../auth/principal.ts';
 import { PublicError } from '../errors/public-error.ts';
 import { hashRefreshToken } from './refresh-token.ts';
-import type { RevocationStore } from './revocation-store.ts';
+import type { RevocationBackend } from './revocation-store.ts';
 import type { SessionStore } from './session-store.ts';
 
 /** What a logout revoked. */
@@ -22,7 +23,7 @@ export interface RevokeAllResult {
 }
 
 export interface TokenRevokerParts {
-  readonly revocations: RevocationStore;
+  readonly revocations: RevocationBackend;
   readonly sessions: SessionStore;
   /** How long a revoke-all is kept, in seconds. */
   readonly retentionSeconds: number;
@@ -33,8 +34,9 @@ export interface TokenRevokerParts {
 }
 
 /**
- * Logout and revoke-all, shared by the HTTP routes and the CLI. Writes go to the store, whose
- * triggers notify every server; `onRevoked` also empties this server's cache without waiting.
+ * Logout and revoke-all, shared by the HTTP routes and the CLI. Writes go to the store, which
+ * notifies every server (PostgreSQL triggers, or a Redis PUBLISH); `onRevoked` also empties
+ * this server's cache without waiting.
  */
 export class TokenRevoker {
   readonly #now: () => number;
@@ -61,7 +63,7 @@ export class TokenRevoker {
       const expiresAt =
         principal.expiresAt === undefined
           ? new Date(this.#now() + this.parts.retentionSeconds * 1000)
-          : new Date(principal.expiresAt * 1000);
+          : afterLeeway(principal.expiresAt);
       await this.parts.revocations.revokeToken(principal.tokenId, expiresAt, principal.subject, 'logout');
     }
     const sessionRevoked =
@@ -98,10 +100,22 @@ export class TokenRevoker {
 
   /** Revokes one token by `jti` (the CLI, which has no token in hand, passes the expiry it knows). */
   async revokeTokenId(tokenId: string, expiresAt: Date | undefined, subject: string | undefined, reason: string): Promise<void> {
-    const until = expiresAt ?? new Date(this.#now() + this.parts.retentionSeconds * 1000);
+    const until =
+      expiresAt === undefined
+        ? new Date(this.#now() + this.parts.retentionSeconds * 1000)
+        : afterLeeway(expiresAt.getTime() / 1000);
     await this.parts.revocations.revokeToken(tokenId, until, subject, reason);
     this.parts.onRevoked();
   }
+}
+
+/**
+ * When a revocation of a token expiring at `exp` (epoch seconds) may be forgotten: the JWT
+ * check accepts a token up to its clock leeway past `exp` (RFC 7519 §4.1.4 allows "some small
+ * leeway"), so the row must outlive that, whatever leeway is configured.
+ */
+function afterLeeway(exp: number): Date {
+  return new Date((exp + MAX_LEEWAY_SECONDS) * 1000);
 }
 
 function isUuid(value: string): boolean {

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 
+import { refuseApiKey } from '../auth/refuse-api-key.ts';
 import { PublicError } from '../errors/public-error.ts';
 import { callerAccess, type RoleScopes } from '../graphql/access/caller-access.ts';
 import type { HttpRoutes, RouteContext } from '../http/create-http-server.ts';
@@ -19,7 +20,8 @@ export interface UserAdminParts {
 }
 
 /**
- * The user administration API, for callers holding the admin scope:
+ * The user administration API, for callers holding the admin scope in a user's token (API
+ * keys are refused, whatever their scopes):
  * - `GET /auth/users`: every user (never a password hash);
  * - `POST /auth/users` `{ username, password, email?, role?, subject? }`: creates one (201);
  * - `POST /auth/users/:username/password` `{ password }`: sets it and revokes the user's tokens;
@@ -29,6 +31,7 @@ export function userAdminRoutes(parts: UserAdminParts): HttpRoutes {
   return (app, context) => {
     const admin = async (request: FastifyRequest): Promise<void> => {
       const principal = await requirePrincipal(context, request);
+      refuseApiKey(principal, 'user administration');
       const access = callerAccess({ kind: 'authenticated', principal }, parts.roleScopes);
       if (!access.hasScope(parts.adminScope)) {
         throw new PublicError('INSUFFICIENT_SCOPE', {

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { isDatabaseError, type Database } from '../db/database.ts';
 
 /** What a login reads about a user. */
@@ -31,7 +33,11 @@ export interface NewUser {
   readonly email?: string;
   /** Primary role; must exist in fraiseql_auth.roles. */
   readonly role?: string;
-  /** The JWT `sub`. Default: the new id as text. */
+  /**
+   * The JWT `sub`. Default: a random UUID, which nobody can guess from the order users were
+   * added in and which fits row-level security policies casting the subject to uuid (as the
+   * example's do).
+   */
   readonly subject?: string;
 }
 
@@ -85,7 +91,13 @@ export class UserStore {
       const result = await this.database.query<UserSummary>(
         `INSERT INTO fraiseql_auth.users (username, password_hash, email, role, subject)
          VALUES ($1, $2, $3, $4, $5) RETURNING ${SUMMARY}`,
-        [user.username, user.passwordHash, user.email ?? null, user.role ?? null, user.subject ?? null],
+        [
+          user.username,
+          user.passwordHash,
+          user.email ?? null,
+          user.role ?? null,
+          user.subject ?? randomUUID(),
+        ],
       );
       const created = result.rows[0];
       if (created === undefined) throw new Error('INSERT ... RETURNING gave no row');

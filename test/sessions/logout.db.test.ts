@@ -51,7 +51,7 @@ describe('POST /auth/logout', () => {
     assert.equal(refusal(again).reason, 'TOKEN_REVOKED', 'a revoked token cannot even log out');
   });
 
-  test('records the token in revoked_tokens until it would have expired', async () => {
+  test('records the token in revoked_tokens until it expires, plus the largest clock leeway', async () => {
     const tokens = await login(server.app, 'bob');
     const claims = claimsOf(tokens.access_token);
     await post(server.app, '/auth/logout', undefined, { token: tokens.access_token });
@@ -60,7 +60,17 @@ describe('POST /auth/logout', () => {
          FROM fraiseql_auth.revoked_tokens WHERE token_id = $1`,
       [claims['jti']],
     );
-    assert.deepEqual(rows.rows, [{ expires: Number(claims['exp']), subject: BOB }]);
+    assert.deepEqual(rows.rows, [{ expires: Number(claims['exp']) + 300, subject: BOB }]);
+  });
+
+  test('a revoked token stays refused in the clock leeway after its exp', async () => {
+    // No session (a token from elsewhere), so only its revoked_tokens row can refuse it; the
+    // server accepts tokens up to 30 s (the default leeway) past exp.
+    const token = await server.token({ sub: BOB, scopes: ['read:posts'] }, { expiresInSeconds: 1 });
+    await assertAccepted(token);
+    await post(server.app, '/auth/logout', undefined, { token });
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await assertRevoked(token);
   });
 
   test('a token from elsewhere (no session) is revoked by jti', async () => {

@@ -1,7 +1,10 @@
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
+import { DataDirLockedError } from '../../db/data-dir-lock.ts';
 import type { Database } from '../../db/database.ts';
 import { openDatabase } from '../../db/open-database.ts';
-import { RevocationStore } from '../../sessions/revocation-store.ts';
+import { createLogger } from '../../log/logger.ts';
+import { openRevocationStore } from '../../sessions/open-revocation-store.ts';
+import type { RevocationBackend } from '../../sessions/revocation-store.ts';
 import { SessionStore } from '../../sessions/session-store.ts';
 import { TokenRevoker } from '../../sessions/token-revoker.ts';
 import { CommandError } from '../run-command.ts';
@@ -10,7 +13,8 @@ import { CommandError } from '../run-command.ts';
 export interface SessionsDatabase {
   readonly database: Database;
   readonly revoker: TokenRevoker;
-  readonly revocations: RevocationStore;
+  /** The configured `[revocation] store`. */
+  readonly revocations: RevocationBackend;
   close(): Promise<void>;
 }
 
@@ -22,22 +26,40 @@ export interface SessionsDatabase {
 export async function openSessionsDatabase(config: ResolvedConfig): Promise<SessionsDatabase> {
   const database = await openDatabase(
     config.database.url === undefined ? { dataDir: config.paths.dataDir } : { url: config.database.url },
-  );
+  ).catch((error: unknown) => {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    throw new CommandError(
+      `${error.message} While the server runs, do the same through its HTTP API with an admin token: ` +
+        'POST /auth/users (users add), POST /auth/users/<username>/password|disable|enable, ' +
+        'POST /auth/revoke-all {"sub": "..."} (token revoke --user), POST /auth/logout (one token).',
+    );
+  });
   try {
     await requireTables(database);
   } catch (error) {
     await database.close();
     throw error;
   }
-  const revocations = new RevocationStore(database);
+  let revocations: RevocationBackend;
+  try {
+    // Connection trouble with Redis goes to stderr, so stdout stays the command's answer.
+    revocations = await openRevocationStore(config.revocation, database, createLogger({ level: 'warn', destination: process.stderr }));
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const revoker = new TokenRevoker({
     revocations,
     sessions: new SessionStore(database),
     retentionSeconds: config.revocation.revoke_all_retention_seconds,
-    // The triggers notify running servers; this process keeps no cache.
+    // The store notifies running servers (triggers, or a Redis PUBLISH); this process keeps no cache.
     onRevoked: () => undefined,
   });
-  return { database, revoker, revocations, close: () => database.close() };
+  const close = async (): Promise<void> => {
+    await revocations.close();
+    await database.close();
+  };
+  return { database, revoker, revocations, close };
 }
 
 /** Refuses a database that has not had built-in migration 006 yet, naming the fix. */

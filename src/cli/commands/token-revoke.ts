@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 
 import { loadConfig } from '../../config/load-config.ts';
-import type { RevocationStore } from '../../sessions/revocation-store.ts';
+import type { RevocationBackend } from '../../sessions/revocation-store.ts';
 import type { TokenRevoker } from '../../sessions/token-revoker.ts';
 import { CommandError } from '../run-command.ts';
 import { openSessionsDatabase } from './sessions-database.ts';
@@ -16,8 +16,9 @@ export interface TokenRevokeArgs {
 
 /**
  * `token revoke <jti|token>` or `token revoke --user <sub>`: the offline counterpart of
- * `POST /auth/logout` and `/auth/revoke-all`, against the project's database. Running servers
- * learn of it through the database's notification within a second.
+ * `POST /auth/logout` and `/auth/revoke-all`, against the configured `[revocation] store` (the
+ * project's database, or Redis). Running servers learn of it through the store's notification
+ * (NOTIFY, or a Redis PUBLISH) within a second.
  */
 export async function tokenRevoke(revoker: TokenRevoker, args: TokenRevokeArgs, stdout: (text: string) => void): Promise<number> {
   if ((args.target === undefined) === (args.user === undefined)) {
@@ -37,12 +38,20 @@ export async function tokenRevoke(revoker: TokenRevoker, args: TokenRevokeArgs, 
   return 0;
 }
 
-/** `token cleanup`: deletes expired revocations, refresh tokens and sessions once. */
-export async function tokenCleanup(revocations: RevocationStore, stdout: (text: string) => void): Promise<number> {
+/**
+ * `token cleanup`: deletes expired revocations, refresh tokens and sessions once. With the
+ * Redis store there are no revocations to delete (its keys expire by TTL), so it says so and
+ * deletes only what the database keeps.
+ */
+export async function tokenCleanup(revocations: RevocationBackend, stdout: (text: string) => void): Promise<number> {
   const counts = await revocations.cleanup();
+  if (revocations.kind === 'redis') {
+    stdout('Nothing to delete in Redis: revoked tokens and revoke-alls expire there on their own (TTL).\n');
+  }
   stdout(
     `Deleted ${counts.revokedTokens} expired revoked token(s), ${counts.revokedUsers} expired revoke-all(s), ` +
-      `${counts.refreshTokens} expired refresh token(s) and ${counts.sessions} ended session(s).\n`,
+      `${counts.refreshTokens} expired refresh token(s) and ${counts.sessions} ended session(s)` +
+      `${revocations.kind === 'redis' ? ' from the database' : ''}.\n`,
   );
   return 0;
 }

@@ -18,7 +18,7 @@ export interface UsersIo {
 export interface UsersAddArgs {
   readonly email?: string;
   readonly role?: string;
-  /** The JWT `sub`. Default: the new id. */
+  /** The JWT `sub`. Default: a random UUID. */
   readonly subject?: string;
 }
 
