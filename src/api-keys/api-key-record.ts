@@ -21,6 +21,11 @@ export interface ApiKeyRecord {
   readonly replacedBy: string | undefined;
   /** After rotation, this key works until then (epoch milliseconds). */
   readonly graceUntil: number | undefined;
+  /**
+   * True when the owner is a user of fraiseql_auth.users who is disabled. Read only by the
+   * lookup the verifier uses (`findByPrefix`); absent from other reads.
+   */
+  readonly ownerDisabled?: boolean;
 }
 
 /**

@@ -60,10 +60,15 @@ export class ApiKeyStore {
     return this.only(result.rows, 'insert');
   }
 
-  /** The key with this prefix, if any. */
+  /**
+   * The key with this prefix, if any, with whether its owner is a disabled user (the verifier
+   * refuses those keys; a change of `users.disabled` notifies the key cache, migration 008).
+   */
   async findByPrefix(prefix: string): Promise<ApiKeyRecord | undefined> {
     const result = await this.database.query(
-      `SELECT ${COLUMNS} FROM fraiseql_auth.api_keys WHERE prefix = $1`,
+      `SELECT ${COLUMNS},
+         EXISTS (SELECT 1 FROM fraiseql_auth.users u WHERE u.subject = k.owner AND u.disabled) AS owner_disabled
+       FROM fraiseql_auth.api_keys k WHERE prefix = $1`,
       [prefix],
     );
     return result.rows[0] === undefined ? undefined : toRecord(result.rows[0]);
@@ -189,6 +194,7 @@ function toRecord(row: Record<string, unknown>): ApiKeyRecord {
     lastUsedAt: time(row['last_used_at']),
     replacedBy: typeof row['replaced_by'] === 'string' ? row['replaced_by'] : undefined,
     graceUntil: time(row['grace_until']),
+    ...(typeof row['owner_disabled'] === 'boolean' ? { ownerDisabled: row['owner_disabled'] } : {}),
   };
 }
 

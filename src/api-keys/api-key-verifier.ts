@@ -62,7 +62,8 @@ export class ApiKeyVerifier implements ApiKeyAuthenticator {
    * `inject: { user_id: 'jwt:sub' }` gets the owner), the key's scopes, no roles.
    *
    * @throws PublicError INVALID_API_KEY for a malformed, unknown, revoked, expired or replaced
-   *   key (the log detail says which, with the prefix only); SERVICE_UNAVAILABLE when the
+   *   key, or one whose owner is a disabled user (the log detail says which, with the prefix
+   *   only); SERVICE_UNAVAILABLE when the
    *   database cannot be asked.
    */
   async authenticate(key: string): Promise<Principal> {
@@ -93,6 +94,9 @@ export class ApiKeyVerifier implements ApiKeyAuthenticator {
     }
     const { record, status } = inspection;
     if (!isUsable(status)) throw invalid(status, record.prefix, record.id);
+    // A key acts as its owner: a disabled user's keys stop with their logins. (Revoke-all, a
+    // password change and disabling also revoke the owner's keys in the database.)
+    if (record.ownerDisabled === true) throw invalid('owner disabled', record.prefix, record.id);
 
     const now = this.#now();
     this.options.onUse?.(record.id, now);

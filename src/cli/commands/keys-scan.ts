@@ -1,0 +1,109 @@
+import { resolve } from 'node:path';
+
+import { GitError } from '../../api-keys/run-git.ts';
+import {
+  leakScanExitCode,
+  scanForLeakedKeys,
+  type LeakLocation,
+  type LeakScanReport,
+  type LeakedKey,
+} from '../../api-keys/scan-for-leaked-keys.ts';
+import type { KeyStatusReport } from '../../api-keys/key-status-source.ts';
+import { loadConfig } from '../../config/load-config.ts';
+import { CommandError } from '../run-command.ts';
+import { openKeyStatusSource } from './keys-backend.ts';
+import type { KeysCommandIo } from './keys.ts';
+
+/** `keys scan` options. */
+export interface KeysScanOptions {
+  readonly dir: string;
+  readonly git?: boolean;
+  readonly revoke?: boolean;
+  readonly server?: string;
+  readonly json?: boolean;
+}
+
+const PROCESS_IO: KeysCommandIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+/**
+ * `fraiseql-ts keys scan [paths...] [--git] [--revoke]`: finds real API keys (their checksum
+ * matches) in files and, with `--git`, in every version of every file in the git history,
+ * then says for each whether it still works; `--revoke` revokes the ones that do. Keys are
+ * named by label (`sk_XXXXXXXXX...abcd`), never printed whole.
+ *
+ * Exit code: 1 when a key was active when found (even if just revoked: the copy is still
+ * there), 2 when a key's status could not be learnt, 0 otherwise.
+ */
+export async function runKeysScan(
+  paths: readonly string[],
+  options: KeysScanOptions,
+  io: KeysCommandIo = PROCESS_IO,
+): Promise<number> {
+  const config = loadConfig({ dir: options.dir, ...(io.env === undefined ? {} : { env: io.env }) });
+  const backend = await openKeyStatusSource(config, options.server === undefined ? {} : { server: options.server });
+  let report: LeakScanReport;
+  try {
+    report = await scanForLeakedKeys({
+      paths: (paths.length === 0 ? ['.'] : paths).map((path) => resolve(path)),
+      git: options.git === true,
+      revoke: options.revoke === true,
+      source: backend.status,
+    });
+  } catch (error) {
+    if (error instanceof GitError) {
+      throw new CommandError(`${error.message}\n--git reads the history of the git repository holding each path.`, 2);
+    }
+    throw error;
+  } finally {
+    await backend.close();
+  }
+  io.stdout(options.json === true ? `${JSON.stringify(report, null, 2)}\n` : reportText(report, options.revoke === true));
+  return leakScanExitCode(report);
+}
+
+function reportText(report: LeakScanReport, revoking: boolean): string {
+  const lines: string[] = [];
+  for (const key of report.keys) lines.push(...keyLines(key));
+  for (const item of report.skipped) lines.push(`skipped ${item.path}: ${item.why}`);
+
+  const active = report.keys.filter((key) => key.found.status === 'active' || key.found.status === 'grace');
+  const revoked = report.keys.filter((key) => key.after !== undefined && key.after.status !== key.found.status);
+  const where = [`${report.filesRead} file(s)`, ...report.repositories.map((repository) => `the git history of ${repository}`)];
+  lines.push(
+    `Found ${report.keys.length} API key(s) in ${where.join(' and ')}; ${active.length} still active` +
+      (revoking ? `, ${revoked.length} revoked now` : '') +
+      ` (status from ${report.statusSource}).`,
+  );
+  if (active.length > 0 && !revoking) lines.push('Revoke them with --revoke, then create new keys for their clients.');
+  if (active.length > 0) {
+    lines.push('The leaked copies remain where they were found: remove them (and rewrite git history if it is shared).');
+  }
+  return lines.map((line) => `${line}\n`).join('');
+}
+
+function keyLines(key: LeakedKey): string[] {
+  const after = key.after === undefined ? '' : `, now ${key.after.status}`;
+  return [`${key.label}  ${statusText(key.found)}${after}`, ...key.locations.map((location) => `  ${locationText(location)}`)];
+}
+
+function statusText(report: KeyStatusReport): string {
+  const about = [
+    ...(report.owner === undefined ? [] : [`owner ${report.owner}`]),
+    ...(report.name === undefined ? [] : [`name "${report.name}"`]),
+    ...(report.id === undefined ? [] : [`id ${report.id}`]),
+    ...(report.detail === undefined ? [] : [report.detail]),
+  ];
+  return about.length === 0 ? report.status : `${report.status} (${about.join(', ')})`;
+}
+
+function locationText(location: LeakLocation): string {
+  switch (location.kind) {
+    case 'file':
+      return `file ${location.path}:${location.line}`;
+    case 'git':
+      return `git  ${location.commit === undefined ? 'staged' : `commit ${location.commit.slice(0, 12)}`} ${location.path}:${location.line} (in ${location.repository})`;
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The leak scan on a throw-away git repository: a key committed and deleted in a later
+ * commit is still found in the history (with the commit that added it), a key in a working
+ * file is found with its line, random `sk_` strings that fail the checksum are not reported,
+ * and `revoke` revokes exactly the active keys found.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { generateApiKey } from '../../src/api-keys/api-key-format.ts';
+import { randomBase62 } from '../../src/api-keys/base62.ts';
+import type { KeyStatusReport, KeyStatusSource } from '../../src/api-keys/key-status-source.ts';
+import { GitError } from '../../src/api-keys/run-git.ts';
+import { leakScanExitCode, scanForLeakedKeys } from '../../src/api-keys/scan-for-leaked-keys.ts';
+
+const committedThenDeleted = generateApiKey().key;
+const inWorkingTree = generateApiKey().key;
+const alreadyRevoked = generateApiKey().key;
+const resetAway = generateApiKey().key;
+const lookAlike = `sk_${randomBase62(38)}`;
+
+let repo: string;
+let commitThatAdded: string;
+
+function git(...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd: repo,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' },
+  }).trim();
+}
+
+/** A status source over a fixed table of keys, recording revocations. */
+function fakeSource(active: readonly string[], revoked: readonly string[]): KeyStatusSource & { revokedNow: string[] } {
+  const revokedNow: string[] = [];
+  const status = (key: string): KeyStatusReport =>
+    revokedNow.includes(key) || revoked.includes(key)
+      ? { status: 'revoked', id: key.slice(0, 12) }
+      : active.includes(key)
+        ? { status: 'active', id: key.slice(0, 12), owner: 'svc' }
+        : { status: 'not_found' };
+  return {
+    description: 'test table',
+    revokedNow,
+    check: async (key) => status(key),
+    revoke: async (key) => {
+      if (status(key).status === 'active') revokedNow.push(key);
+      return status(key);
+    },
+  };
+}
+
+before(() => {
+  repo = mkdtempSync(join(tmpdir(), 'fraiseql-ts-leak-'));
+  git('init', '-q', '-b', 'main');
+  writeFileSync(join(repo, '.env'), `DATABASE_URL=postgres://x\nAPI_KEY=${committedThenDeleted}\n`);
+  writeFileSync(join(repo, 'notes.md'), `not a key: ${lookAlike}\nold: ${alreadyRevoked}\n`);
+  git('add', '.');
+  git('commit', '-q', '-m', 'add config');
+  commitThatAdded = git('rev-parse', 'HEAD');
+  git('rm', '-q', '.env');
+  git('commit', '-q', '-m', 'remove the key');
+  // A commit reset away is in no branch, but survives in the reflog.
+  writeFileSync(join(repo, 'oops.txt'), `${resetAway}\n`);
+  git('add', 'oops.txt');
+  git('commit', '-q', '-m', 'oops');
+  git('reset', '-q', '--hard', 'HEAD~1');
+  mkdirSync(join(repo, 'src'));
+  writeFileSync(join(repo, 'src', 'client.ts'), `// TODO remove\n\nconst key = '${inWorkingTree}';\n`);
+});
+after(() => {
+  rmSync(repo, { recursive: true, force: true });
+});
+
+describe('keys scan', () => {
+  test('files only: the working-tree key with its line; the deleted one is not in any file', async () => {
+    const source = fakeSource([committedThenDeleted, inWorkingTree], [alreadyRevoked]);
+    const report = await scanForLeakedKeys({ paths: [repo], git: false, revoke: false, source, relativeTo: repo });
+    const labels = report.keys.map((key) => key.label).sort();
+    assert.deepEqual(labels, [alreadyRevoked, inWorkingTree].map((key) => `${key.slice(0, 12)}...${key.slice(-4)}`).sort());
+    const working = report.keys.find((key) => key.label.startsWith(inWorkingTree.slice(0, 12)));
+    assert.deepEqual(working?.locations, [{ kind: 'file', path: join('src', 'client.ts'), line: 3 }]);
+    assert.equal(leakScanExitCode(report), 1);
+  });
+
+  test('--git finds the key committed and later deleted, with the commit that added it', async () => {
+    const source = fakeSource([committedThenDeleted], [alreadyRevoked]);
+    const report = await scanForLeakedKeys({ paths: [repo], git: true, revoke: false, source, relativeTo: repo });
+    const deleted = report.keys.find((key) => key.label.startsWith(committedThenDeleted.slice(0, 12)));
+    assert.ok(deleted, 'found in history');
+    assert.equal(deleted.found.status, 'active');
+    assert.deepEqual(deleted.locations, [{ kind: 'git', repository: '.', commit: commitThatAdded, path: '.env', line: 2 }]);
+    assert.ok(report.keys.some((key) => key.label.startsWith(resetAway.slice(0, 12))), 'found in the reflog');
+    assert.ok(!report.keys.some((key) => key.label.startsWith(lookAlike.slice(0, 12))), 'no false positive');
+  });
+
+  test('--git --revoke revokes the active keys found, and only those', async () => {
+    const source = fakeSource([committedThenDeleted, inWorkingTree], [alreadyRevoked]);
+    const report = await scanForLeakedKeys({ paths: [repo], git: true, revoke: true, source, relativeTo: repo });
+    assert.deepEqual(source.revokedNow.sort(), [committedThenDeleted, inWorkingTree].sort());
+    const deleted = report.keys.find((key) => key.label.startsWith(committedThenDeleted.slice(0, 12)));
+    assert.equal(deleted?.after?.status, 'revoked');
+    const old = report.keys.find((key) => key.label.startsWith(alreadyRevoked.slice(0, 12)));
+    assert.equal(old?.after, undefined, 'a dead key is not revoked again');
+    assert.equal(leakScanExitCode(report), 1, 'they were active when found');
+    assert.ok(!JSON.stringify(report).includes(committedThenDeleted), 'the report names keys by label only');
+  });
+
+  test('only dead keys: exit 0; unknown status: exit 2', async () => {
+    const dead = await scanForLeakedKeys({ paths: [join(repo, 'notes.md')], git: false, revoke: false, source: fakeSource([], [alreadyRevoked]) });
+    assert.equal(leakScanExitCode(dead), 0);
+    const unknown: KeyStatusSource = { description: 'none', check: async () => ({ status: 'unknown' }), revoke: async () => ({ status: 'unknown' }) };
+    const report = await scanForLeakedKeys({ paths: [join(repo, 'notes.md')], git: false, revoke: false, source: unknown });
+    assert.equal(leakScanExitCode(report), 2);
+  });
+
+  test('--git outside a repository says so', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'fraiseql-ts-no-git-'));
+    try {
+      await assert.rejects(
+        scanForLeakedKeys({ paths: [outside], git: true, revoke: false, source: fakeSource([], []) }),
+        GitError,
+      );
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});
