@@ -16,7 +16,7 @@ import { resolveInjectedValues, type InjectedValue } from './inject-values.ts';
 import type { OperationPlan } from './operation-plan.ts';
 import type { PlanCache } from './plan-cache.ts';
 import { readResultJson, type RootFieldResult } from './read-root-field-result.ts';
-import { buildRootFieldStatement } from './root-field-statement.ts';
+import { statementCacheOf, type RootFieldStatementCache } from './root-field-statement-cache.ts';
 import { resolveRootFields, type ResolvedRootField } from './resolve-root-fields.ts';
 import type { RuntimeCatalog } from './runtime-catalog.ts';
 
@@ -43,6 +43,11 @@ export interface ExecutorContext {
    * requires a permission is refused.
    */
   readonly permissions?: SubjectPermissions;
+  /**
+   * The root fields' statement cache. Default: one made for this context on first use, keeping
+   * 32 statements per root field of each plan.
+   */
+  readonly statements?: RootFieldStatementCache;
 }
 
 export interface GraphQLRequest {
@@ -112,7 +117,7 @@ export async function executeOperation(
       caller,
       requestId,
     });
-    const { results, masked } = await runRootFields(context, fields, access);
+    const { results, masked } = await runRootFields(context, plan, fields, access);
     const introspected = { ...(await introspect(context, plan, fields, request, access)), ...builtins };
 
     const errors: ErrorEntry[] = masked.map((field) => maskedEntry(field, requestId));
@@ -150,6 +155,7 @@ function failed(error: PublicError, requestId: string, legacyStatus: number): Gr
  */
 async function runRootFields(
   context: ExecutorContext,
+  plan: OperationPlan,
   fields: readonly ResolvedRootField[],
   access: CallerAccess,
 ): Promise<{ results: (QueryResult | undefined)[]; masked: MaskedField[] }> {
@@ -159,6 +165,7 @@ async function runRootFields(
   const masked: MaskedField[] = [];
   const caller = access.caller;
   const authorizeField = fieldAuthorizerFor(access);
+  const statementCache = statementCacheOf(context);
 
   for (const field of fields) {
     if (field.kind !== 'query' && field.kind !== 'mutation') {
@@ -180,7 +187,13 @@ async function runRootFields(
     addSettings(settings, injected);
     statementIndex.push(statements.length);
     statements.push(
-      buildRootFieldStatement(context, { ...field, selection: authorized.selection }, injected, authorizeField),
+      statementCache.statementFor(
+        context,
+        plan,
+        { ...field, selection: authorized.selection },
+        injected,
+        authorizeField,
+      ),
     );
   }
   if (statements.length === 0) return { results: fields.map(() => undefined), masked };

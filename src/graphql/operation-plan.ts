@@ -14,7 +14,8 @@ import {
 /**
  * A parsed and validated document, with the one operation a request runs. Plans are cached
  * by document text (src/graphql/plan-cache.ts): validation costs far more than parsing, and both
- * are done once per distinct document.
+ * are done once per distinct document. The SQL of its root fields is cached beside it, keyed by
+ * the plan object (src/graphql/root-field-statement-cache.ts).
  */
 export interface OperationPlan {
   readonly kind: 'query' | 'mutation';
