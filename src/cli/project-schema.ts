@@ -14,6 +14,8 @@ export interface ProjectSchema {
   readonly schema: CompiledSchema;
   readonly origin: string;
   readonly warnings: readonly string[];
+  /** Compile notes: served differently from the declaration on purpose (see `CompileResult`). */
+  readonly notes: readonly string[];
 }
 
 /** Compiles the project's schema source (schema.ts or schema.json) with its fraiseql.toml options. */
@@ -52,7 +54,7 @@ export async function loadProjectSchema(config: ResolvedConfig): Promise<Project
       );
     }
     const schema = loadCompiledSchema(readFileSync(compiledPath, 'utf8'));
-    return { schema, origin: compiledPath, warnings: [] };
+    return { schema, origin: compiledPath, warnings: [], notes: [] };
   }
 
   const compiled = await compileProjectSchema(config);
@@ -66,7 +68,7 @@ export async function loadProjectSchema(config: ResolvedConfig): Promise<Project
       );
     }
   }
-  return { schema: compiled.schema, origin: compiled.source, warnings };
+  return { schema: compiled.schema, origin: compiled.source, warnings, notes: compiled.notes };
 }
 
 function readCompiledHash(path: string): string | undefined {

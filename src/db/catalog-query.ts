@@ -11,6 +11,11 @@
  * without security_invoker makes its owner the reader of everything below it. Each such table
  * comes with its row-level security state and whether that owner bypasses it. Tables reached
  * only through security_invoker views are read as the request role and are not listed.
+ *
+ * The same walk gives `setting_reads`: every `current_setting('app.<name>'...)` in the
+ * definitions of the views read, in the SELECT policies of the tables read (unless their reader
+ * bypasses row-level security), and in the functions those call directly. The schema check
+ * uses it to tell whether an inject key that is not a column still filters the rows.
  */
 export const CATALOG_QUERY = `
 WITH wanted_relations AS (
@@ -31,16 +36,21 @@ invoker_views AS (
     WHERE lower(o.opt) IN ('security_invoker=true', 'security_invoker=on', 'security_invoker=1',
                            'security_invoker=yes', 'security_invoker=t', 'security_invoker=y'))
 ),
-owner_walk AS (
+view_walk AS (
+  -- Every relation a wanted one reads, through nested views (at most 16 deep), with the role
+  -- it is read as: the owner of the nearest view above it without security_invoker (reader,
+  -- via), or NULL when it is read as the request role. A wanted table is its own only entry.
   WITH RECURSIVE walk(ord, relid, reader, via, depth) AS (
     SELECT w.ord, c.oid,
-      CASE WHEN c.oid IN (SELECT oid FROM invoker_views) THEN NULL ELSE c.relowner END,
-      CASE WHEN c.oid IN (SELECT oid FROM invoker_views) THEN NULL ELSE c.oid END, 0
+      CASE WHEN c.relkind <> 'v' OR c.oid IN (SELECT oid FROM invoker_views) THEN NULL
+           ELSE c.relowner END,
+      CASE WHEN c.relkind <> 'v' OR c.oid IN (SELECT oid FROM invoker_views) THEN NULL
+           ELSE c.oid END, 0
     FROM wanted_relations w
     JOIN pg_class c ON c.oid = to_regclass(
       CASE WHEN w.schema_name IS NULL THEN quote_ident(w.rel_name)
            ELSE quote_ident(w.schema_name) || '.' || quote_ident(w.rel_name) END)
-    WHERE c.relkind = 'v'
+    WHERE c.relkind IN ('v', 'r', 'p')
     UNION
     SELECT wk.ord, ref.oid,
       CASE WHEN ref.relkind = 'v' AND ref.oid NOT IN (SELECT oid FROM invoker_views)
@@ -55,20 +65,65 @@ owner_walk AS (
     JOIN pg_class ref ON ref.oid = d.refobjid
     WHERE wk.depth < 16 AND ref.relkind IN ('r', 'p', 'v', 'm', 'f')
   )
+  SELECT DISTINCT wk.ord, wk.relid, wk.reader, wk.via,
+    (rr.rolsuper OR rr.rolbypassrls OR (t.relowner = wk.reader AND NOT t.relforcerowsecurity))
+      AS reader_bypasses
+  FROM walk wk
+  JOIN pg_class t ON t.oid = wk.relid
+  LEFT JOIN pg_roles rr ON rr.oid = wk.reader
+),
+owner_walk AS (
   SELECT DISTINCT wk.ord, tn.nspname AS schema, t.relname AS name, t.relkind::text AS relkind,
     t.relrowsecurity AS rls, t.relforcerowsecurity AS force_rls,
     (SELECT count(*) FROM pg_policy p WHERE p.polrelid = t.oid)::int AS policies,
-    rr.rolname AS reader,
-    (rr.rolsuper OR rr.rolbypassrls OR (t.relowner = wk.reader AND NOT t.relforcerowsecurity))
-      AS reader_bypasses,
+    rr.rolname AS reader, wk.reader_bypasses,
     vn.nspname AS via_schema, v.relname AS via_name
-  FROM walk wk
+  FROM view_walk wk
   JOIN pg_class t ON t.oid = wk.relid
   JOIN pg_namespace tn ON tn.oid = t.relnamespace
   JOIN pg_roles rr ON rr.oid = wk.reader
   JOIN pg_class v ON v.oid = wk.via
   JOIN pg_namespace vn ON vn.oid = v.relnamespace
   WHERE t.relkind IN ('r', 'p', 'm', 'f') AND wk.reader IS NOT NULL
+),
+read_texts AS (
+  -- The SQL that runs when a wanted relation is read: the definitions of the views it reads,
+  -- and the row-level security policies filtering reads of its tables (FOR SELECT or ALL,
+  -- where the reader does not bypass them).
+  SELECT wk.ord, 'view ' || n.nspname || '.' || c.relname AS source,
+    pg_get_viewdef(c.oid) AS body, rw.oid AS depender, 'pg_rewrite'::regclass AS depender_class
+  FROM view_walk wk
+  JOIN pg_class c ON c.oid = wk.relid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_rewrite rw ON rw.ev_class = c.oid
+  WHERE c.relkind = 'v'
+  UNION ALL
+  SELECT wk.ord, 'policy ' || p.polname || ' on ' || n.nspname || '.' || c.relname,
+    concat_ws(' ', pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)),
+    p.oid, 'pg_policy'::regclass
+  FROM view_walk wk
+  JOIN pg_class c ON c.oid = wk.relid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_policy p ON p.polrelid = c.oid
+  WHERE c.relrowsecurity AND p.polcmd IN ('r', '*') AND NOT coalesce(wk.reader_bypasses, false)
+),
+setting_reads AS (
+  -- The app.* settings read_texts reads, directly or in a function they call.
+  SELECT DISTINCT x.ord, lower(m.found[1]) AS setting, x.source
+  FROM (
+    SELECT rt.ord, rt.source, rt.body FROM read_texts rt
+    UNION ALL
+    SELECT rt.ord, 'function ' || fn.nspname || '.' || f.proname || ' (called by ' || rt.source || ')',
+      f.prosrc
+    FROM read_texts rt
+    JOIN pg_depend d ON d.classid = rt.depender_class AND d.objid = rt.depender
+                    AND d.refclassid = 'pg_proc'::regclass
+    JOIN pg_proc f ON f.oid = d.refobjid
+    JOIN pg_namespace fn ON fn.oid = f.pronamespace
+    WHERE fn.nspname <> 'pg_catalog'
+  ) x
+  CROSS JOIN LATERAL regexp_matches(
+    x.body, 'current_setting\\s*\\(\\s*''(app\\.[a-z_][a-z0-9_$]*)''', 'gi') AS m(found)
 ),
 relations AS (
   SELECT w.ord, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind,
@@ -84,7 +139,10 @@ relations AS (
               'reader_bypasses', o.reader_bypasses, 'via_schema', o.via_schema,
               'via_name', o.via_name) ORDER BY o.schema, o.name, o.via_schema, o.via_name),
             '[]'::json)
-       FROM owner_walk o WHERE o.ord = w.ord) AS owner_reads
+       FROM owner_walk o WHERE o.ord = w.ord) AS owner_reads,
+    (SELECT coalesce(json_agg(json_build_object('setting', sr.setting, 'source', sr.source)
+              ORDER BY sr.setting, sr.source), '[]'::json)
+       FROM setting_reads sr WHERE sr.ord = w.ord) AS setting_reads
   FROM wanted_relations w
   JOIN pg_class c ON c.oid = to_regclass(
     CASE WHEN w.schema_name IS NULL THEN quote_ident(w.rel_name)

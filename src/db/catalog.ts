@@ -38,7 +38,21 @@ export type RelationInfo =
        * Empty for tables and for views that read only as the request role.
        */
       readonly ownerReads: readonly OwnerReadTable[];
+      /**
+       * The `app.*` settings read when this relation is read: by its definition or a view it
+       * reads, by a SELECT row-level security policy of a table it reads (unless that table's
+       * reader bypasses it), or by a function one of those calls. Empty when nothing reads one.
+       */
+      readonly settingReads: readonly SettingRead[];
     };
+
+/** One `current_setting('app.<name>', ...)` found in the SQL that runs when a relation is read. */
+export interface SettingRead {
+  /** The setting, lowercased as PostgreSQL stores it: `app.user_id`. */
+  readonly setting: string;
+  /** Where it was found: `view public.v_post`, `policy post_read on public.tb_post`, ... */
+  readonly source: string;
+}
 
 /** A table a view reads with its owner's rights, not the request role's. */
 export interface OwnerReadTable {
@@ -152,6 +166,7 @@ interface RawRelation {
   readonly options: readonly string[];
   readonly columns: readonly RawColumn[];
   readonly owner_reads?: readonly RawOwnerRead[];
+  readonly setting_reads?: readonly SettingRead[];
 }
 
 interface RawOwnerRead {
@@ -215,6 +230,10 @@ function toRelation(requested: QualifiedName, row: RawRelation): RelationInfo {
       reader: read.reader,
       readerBypassesRowSecurity: read.reader_bypasses,
       via: { schema: read.via_schema, name: read.via_name },
+    })),
+    settingReads: (row.setting_reads ?? []).map((read) => ({
+      setting: read.setting,
+      source: read.source,
     })),
   };
 }

@@ -25,6 +25,7 @@ import type {
   CompiledSchema,
   TypeRef,
 } from '../schema/compiled-schema.ts';
+import { servedFieldType } from '../schema/served-field-type.ts';
 import { builtinFieldConfig, type BuiltinRootField } from './builtin-root-field.ts';
 import { buildCustomScalar } from './custom-scalars.ts';
 import { FilterInputTypes } from './filter-input-types.ts';
@@ -87,6 +88,8 @@ export function buildGraphQLSchema(
     return found;
   };
 
+  // Relations to other object types are served nullable: row-level security may hide the row.
+  const isObjectType = (name: string): boolean => Object.hasOwn(compiled.types, name);
   for (const type of Object.values(compiled.types)) {
     named.set(
       type.name,
@@ -98,7 +101,7 @@ export function buildGraphQLSchema(
             type.fields.map((field) => [
               field.name,
               {
-                type: outputType(field.type),
+                type: outputType(servedFieldType(field.type, isObjectType)),
                 ...(field.description === undefined ? {} : { description: field.description }),
               },
             ]),

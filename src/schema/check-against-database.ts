@@ -133,15 +133,8 @@ function checkQuery(
   }
 
   for (const key of Object.keys(query.inject)) {
-    if (relation.columns.has(key)) continue;
-    problems.push(
-      warning(
-        `Inject key ${key} is not a column of ${source}, so it does not filter the rows ` +
-          `directly. It still reaches SQL as the transaction setting app.${key}: make sure the ` +
-          `view or a row-level security policy reads nullif(current_setting('app.${key}', true), ''), ` +
-          `or add a ${key} column to the view.`,
-      ),
-    );
+    const message = unfilteredInjectMessage(query.name, key, relation);
+    if (message !== undefined) problems.push(warning(message));
   }
 
   const viewKey = `${relation.schema}.${relation.name}`;
@@ -165,6 +158,40 @@ function checkQuery(
     problems.push(warning(message));
   }
   return problems;
+}
+
+/**
+ * Why an inject key filters nothing, or undefined when it does. A key that is a column of the
+ * relation becomes a bound predicate on it. Otherwise it only reaches SQL as the setting
+ * `app.<key>`, which filters rows only if something read with the relation reads it: the
+ * view's definition or a view below it, a row-level security policy on a table it reads, or a
+ * function one of those calls (the catalog's `settingReads`).
+ */
+function unfilteredInjectMessage(
+  queryName: string,
+  key: string,
+  relation: Extract<RelationInfo, { exists: true }>,
+): string | undefined {
+  if (relation.columns.has(key)) return undefined;
+  const setting = `app.${key}`.toLowerCase();
+  if (relation.settingReads.some((read) => read.setting === setting)) return undefined;
+
+  const name = `${relation.kind} ${relation.schema}.${relation.name}`;
+  const isView = relation.kind === 'view';
+  const readers = isView
+    ? 'neither its definition, the views it reads, nor a row-level security policy on the ' +
+      'tables it reads'
+    : 'no row-level security policy on it';
+  const where = isView
+    ? "in the view's WHERE clause or in a row-level security policy (FOR SELECT) on the table " +
+      'holding the rows'
+    : 'in a row-level security policy (FOR SELECT) on it';
+  return (
+    `Nothing filters the rows of query ${queryName} by the injected claim ${key}: ${name} has ` +
+    `no ${key} column, and ${readers} reads current_setting('app.${key}'). Every caller sees ` +
+    `the same rows. Add a ${key} column to ${name} (the injected value then filters on it), or ` +
+    `filter on nullif(current_setting('app.${key}', true), '') ${where}.`
+  );
 }
 
 /**

@@ -11,13 +11,15 @@ const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 export type TypeUsage = 'output' | 'input';
 
 /**
- * Shared state of one compile: the declared names, the problems and warnings found so far, and
+ * Shared state of one compile: the declared names, the problems, warnings and notes so far, and
  * the scalars the schema uses. Checks record a problem and carry on, so that one compile reports
  * everything wrong at once.
  */
 export class CompileContext {
   readonly problems: SchemaProblem[] = [];
   readonly warnings: string[] = [];
+  /** Things served differently from how they were declared, on purpose: worth knowing, not fixing. */
+  readonly notes: string[] = [];
   /** Declared type names and what they are. */
   readonly namedTypes = new Map<string, NamedTypeKind>();
   /** Enum values by enum name, for checking defaults. */
@@ -32,6 +34,10 @@ export class CompileContext {
 
   warn(where: string, message: string): void {
     this.warnings.push(`${where}: ${message}`);
+  }
+
+  note(where: string, message: string): void {
+    this.notes.push(`${where}: ${message}`);
   }
 
   /** Records a problem unless `name` is a GraphQL name that does not start with `__`. */

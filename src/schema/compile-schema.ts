@@ -23,11 +23,16 @@ export interface CompileOptions {
   readonly queryDefaults?: Partial<AutoParams>;
 }
 
-/** A compiled schema, with the warnings worth showing to whoever ran the compile. */
+/** A compiled schema, with the warnings and notes worth showing to whoever ran the compile. */
 export interface CompileResult {
   readonly schema: CompiledSchema;
   /** Each warning starts with where it applies, e.g. `queries[users]: ...`. */
   readonly warnings: readonly string[];
+  /**
+   * What is served differently from its declaration on purpose (a non-null relation served
+   * nullable, ...), each starting with where it applies. Nothing to fix; shown once per compile.
+   */
+  readonly notes: readonly string[];
   /** The same list as `schema.ignoredKeys`, for reporting. */
   readonly ignoredKeys: readonly IgnoredKey[];
 }
@@ -77,7 +82,7 @@ export function compileSchema(
     ignoredKeys: parsed.ignoredKeys,
   };
   const schema: CompiledSchema = { ...body, contentHash: computeContentHash(body) };
-  return { schema, warnings: ctx.warnings, ignoredKeys: parsed.ignoredKeys };
+  return { schema, warnings: ctx.warnings, notes: ctx.notes, ignoredKeys: parsed.ignoredKeys };
 }
 
 /** Reads and compiles a `schema.json` given as text or as a parsed JSON value. */

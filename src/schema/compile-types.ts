@@ -11,6 +11,7 @@ import type {
 } from './compiled-schema.ts';
 import { checkRoles, checkScopes } from './compile-access.ts';
 import { BUILT_IN_SCALARS } from './scalar-names.ts';
+import { isRelationField } from './served-field-type.ts';
 import type { IrField, IrInputType, IrObjectType } from './schema-json-shapes.ts';
 import { parseQualifiedName } from './sql-identifier.ts';
 import { toStorageKey } from './storage-key.ts';
@@ -122,6 +123,14 @@ function compileObjectType(ctx: CompileContext, item: IrObjectType): CompiledObj
     const type = ctx.resolveType(field.type, field.nullable, `${fieldWhere}.type`, 'output');
     const access = compileFieldAccess(ctx, field, fieldWhere);
     if (type === undefined) continue;
+    if (!type.nullable && isRelationField(type, (name) => ctx.kindOf(name) === 'object')) {
+      ctx.note(
+        `${fieldWhere}.type`,
+        `${item.name}.${field.name} is served as nullable: row-level security may hide the ` +
+          `related row, and the view then returns null for it. Declare it nullable ` +
+          `("${type.name}" without "!", or "nullable": true in schema.json) to match.`,
+      );
+    }
     fields.push({
       name: field.name,
       storageKey,

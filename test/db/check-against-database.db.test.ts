@@ -30,6 +30,26 @@ CREATE VIEW v_json WITH (security_invoker = true) AS SELECT id, json_build_objec
 CREATE VIEW v_text WITH (security_invoker = true) AS SELECT id, title AS data FROM tb_post;
 CREATE SEQUENCE seq_post;
 
+-- Inject keys that are no column of the view, read as app.* settings by what the view reads.
+CREATE TABLE tb_doc (id uuid PRIMARY KEY, tenant text, writer text, data jsonb);
+ALTER TABLE tb_doc ENABLE ROW LEVEL SECURITY;
+CREATE POLICY doc_tenant ON tb_doc FOR SELECT USING (tenant = current_setting('app.tenant_id', true));
+CREATE POLICY doc_write ON tb_doc FOR INSERT WITH CHECK (writer = current_setting('app.writer_id', true));
+CREATE VIEW v_doc WITH (security_invoker = true) AS
+  SELECT id, jsonb_build_object('id', id) AS data FROM tb_doc;
+CREATE TABLE tb_open_doc (id uuid PRIMARY KEY, reader text);
+CREATE POLICY open_doc_reader ON tb_open_doc USING (reader = current_setting('app.reader_id', true));
+CREATE VIEW v_open_doc WITH (security_invoker = true) AS
+  SELECT id, jsonb_build_object('id', id) AS data FROM tb_open_doc;
+CREATE VIEW v_mine_base WITH (security_invoker = true) AS
+  SELECT id, jsonb_build_object('id', id) AS data FROM tb_post
+  WHERE author_id = nullif(current_setting('app.user_id', true), '');
+CREATE VIEW v_mine WITH (security_invoker = true) AS SELECT id, data FROM v_mine_base;
+CREATE FUNCTION fn_current_org() RETURNS text LANGUAGE sql STABLE AS
+  $$ SELECT nullif(current_setting('app.org_id', true), '') $$;
+CREATE VIEW v_org_post WITH (security_invoker = true) AS
+  SELECT id, jsonb_build_object('id', id) AS data FROM tb_post WHERE author_id = fn_current_org();
+
 CREATE FUNCTION fn_create_post(p_title text, p_body text, p_author_id text)
   RETURNS TABLE (${RESPONSE_COLUMNS}) LANGUAGE sql AS $$ SELECT NULL::boolean, NULL::boolean,
   NULL, NULL, NULL::smallint, NULL, NULL::uuid, NULL, NULL::jsonb, NULL::text[], NULL::jsonb,
@@ -66,6 +86,12 @@ const SCHEMA = schemaOf({
     query('missingView', 'v_nope'),
     query('sequence', 'seq_post'),
     query('badInject', 'v_post', { inject: { userId: fromJwt('sub') } }),
+    query('tenantDocs', 'v_doc', { inject: { tenant_id: fromJwt('tenant') } }),
+    query('writerDocs', 'v_doc', { inject: { writer_id: fromJwt('sub') } }),
+    query('tenantTable', 'tb_doc', { inject: { tenant_id: fromJwt('tenant') } }),
+    query('openDocs', 'v_open_doc', { inject: { reader_id: fromJwt('sub') } }),
+    query('minePosts', 'v_mine', { inject: { user_id: fromJwt('sub') } }),
+    query('orgPosts', 'v_org_post', { inject: { org_id: fromJwt('org') } }),
   ],
   mutations: [
     mutation('createPost', 'fn_create_post', {
@@ -158,12 +184,48 @@ describe(`checkSchemaAgainstDatabase (${testEngine()})`, () => {
     assert.match(json?.message ?? '', /is json, not jsonb/);
   });
 
-  test('an inject key the view lacks is a warning explaining the app. setting', () => {
+  test('an inject key that nothing reads is a warning naming the view and the fix', () => {
     const [problem, ...rest] = of('query tenantPosts');
     assert.equal(rest.length, 0);
     assert.equal(problem?.severity, 'warning');
-    assert.match(problem?.message ?? '', /Inject key tenant_id is not a column of v_post/);
-    assert.match(problem?.message ?? '', /current_setting\('app\.tenant_id', true\)/);
+    assert.equal(
+      problem?.message,
+      'Nothing filters the rows of query tenantPosts by the injected claim tenant_id: view ' +
+        'public.v_post has no tenant_id column, and neither its definition, the views it reads, ' +
+        "nor a row-level security policy on the tables it reads reads current_setting('app.tenant_id'). " +
+        'Every caller sees the same rows. Add a tenant_id column to view public.v_post (the ' +
+        "injected value then filters on it), or filter on nullif(current_setting('app.tenant_id', " +
+        "true), '') in the view's WHERE clause or in a row-level security policy (FOR SELECT) on " +
+        'the table holding the rows.',
+    );
+  });
+
+  test('an inject key read as app.<key> by a policy, a view below or a function is no problem', () => {
+    for (const operation of ['query tenantDocs', 'query tenantTable', 'query minePosts', 'query orgPosts']) {
+      assert.deepEqual(of(operation), [], operation);
+    }
+  });
+
+  test('a policy that does not filter reads does not count: INSERT only, or RLS off', () => {
+    const [writer, ...rest] = of('query writerDocs');
+    assert.equal(rest.length, 0);
+    assert.match(writer?.message ?? '', /^Nothing filters the rows of query writerDocs by the injected claim writer_id: view public\.v_doc/);
+    const [reader] = of('query openDocs');
+    assert.match(reader?.message ?? '', /^Nothing filters the rows of query openDocs by the injected claim reader_id/);
+  });
+
+  test('the catalog says where each app. setting is read', async () => {
+    const catalog = await loadCatalogForSchema(database.db, SCHEMA);
+    const reads = (name: string): unknown => {
+      const relation = catalog.relations.get(name);
+      return relation?.exists === true ? relation.settingReads : undefined;
+    };
+    assert.deepEqual(reads('v_doc'), [{ setting: 'app.tenant_id', source: 'policy doc_tenant on public.tb_doc' }]);
+    assert.deepEqual(reads('v_mine'), [{ setting: 'app.user_id', source: 'view public.v_mine_base' }]);
+    assert.deepEqual(reads('v_org_post'), [
+      { setting: 'app.org_id', source: 'function public.fn_current_org (called by view public.v_org_post)' },
+    ]);
+    assert.deepEqual(reads('v_post'), []);
   });
 
   test('an inject key that cannot be a setting name is an error', () => {

@@ -538,3 +538,21 @@ test('the content hash is stable across key order and changes with content', () 
   Object.assign(document.queries[0] ?? {}, { requires_scope: 'read:other' });
   assert.notEqual(compileSchemaJson(document).schema.contentHash, first.contentHash);
 });
+
+test('a non-null relation to an object type gets one note; the compiled type keeps its declaration', () => {
+  const document = blogSchema();
+  const user = document.types[0] ?? {};
+  (user.fields as Record<string, unknown>[]).push(
+    { name: 'latestPost', type: 'Post', nullable: true },
+    { name: 'posts', type: '[Post!]', nullable: false },
+  );
+  const { schema, notes, warnings } = compileSchemaJson(document);
+  assert.deepEqual(notes, [
+    'types[Post].fields[author].type: Post.author is served as nullable: row-level security may ' +
+      'hide the related row, and the view then returns null for it. Declare it nullable ("User" ' +
+      'without "!", or "nullable": true in schema.json) to match.',
+  ]);
+  assert.ok(!warnings.some((warning) => warning.includes('served as nullable')));
+  const author = schema.types.Post?.fields.find((field) => field.name === 'author');
+  assert.deepEqual(author?.type, { kind: 'named', name: 'User', nullable: false });
+});

@@ -3,8 +3,6 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { loadConfig } from '../../config/load-config.ts';
-import { openDatabase } from '../../db/open-database.ts';
-import { checkSchemaAgainstDatabase, loadCatalogForSchema } from '../../schema/check-against-database.ts';
 import { compileProjectSchema, isModuleSource } from '../project-schema.ts';
 
 export interface CompileOptions {
@@ -32,10 +30,16 @@ export async function runCompile(options: CompileOptions): Promise<number> {
       `${Object.keys(schema.queries).length} queries, ${Object.keys(schema.mutations).length} mutations.`,
   );
   for (const warning of result.warnings) out(`warning: ${warning}`);
+  for (const note of result.notes) out(`note: ${note}`);
   for (const key of result.ignoredKeys) out(`ignored: ${key.path}: ${key.reason}`);
 
   let failed = false;
   if (options.database === true) {
+    // Loaded here: without --database, compile needs no database driver.
+    const { openDatabase } = await import('../../db/open-database.ts');
+    const { checkSchemaAgainstDatabase, loadCatalogForSchema } = await import(
+      '../../schema/check-against-database.ts'
+    );
     const database = await openDatabase(
       config.database.url === undefined ? { dataDir: config.paths.dataDir } : { url: config.database.url },
     );

@@ -27,6 +27,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
   const host = options.host ?? config.server.host;
   const project = await loadProjectSchema(config);
   for (const warning of project.warnings) logger.warn(warning);
+  for (const note of project.notes) logger.info(note);
   if (project.schema.ignoredKeys.length > 0) {
     logger.info(
       { ignored: project.schema.ignoredKeys.map((key) => `${key.path}: ${key.reason}`) },
