@@ -34,6 +34,8 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'SESSION_SLIDING_RENEWAL', path: ['sessions', 'sliding_renewal'], kind: 'boolean' },
   { name: 'FRAISEQL_REVOCATION_ENABLED', path: ['revocation', 'enabled'], kind: 'boolean' },
   { name: 'REVOCATION_FAIL_OPEN', path: ['revocation', 'fail_open'], kind: 'boolean' },
+  { name: 'FRAISEQL_REVOCATION_STORE', path: ['revocation', 'store'], kind: 'string' },
+  { name: 'REDIS_URL', path: ['revocation', 'redis_url'], kind: 'string' },
   { name: 'API_KEY_SECRET', path: ['api_keys', 'hash_secret'], kind: 'string' },
   { name: 'FRAISEQL_PERMISSION_CACHE_SECONDS', path: ['authorization', 'permission_cache_seconds'], kind: 'integer' },
   { name: 'FRAISEQL_ADMIN_API', path: ['authorization', 'admin_api'], kind: 'boolean' },

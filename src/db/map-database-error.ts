@@ -1,5 +1,7 @@
 import type { ErrorReason } from '../errors/catalogue.ts';
 import { PublicError } from '../errors/public-error.ts';
+import { hideInputValues, quotesInputValues } from '../log/hide-input-values.ts';
+import { redactSecretsInText } from '../log/redact-secrets.ts';
 import { isDatabaseError, type DatabaseErrorLike } from './database.ts';
 
 /**
@@ -169,8 +171,14 @@ function constraintMessage(code: string): string {
 }
 
 function describeForLog(error: DatabaseErrorLike): Record<string, unknown> {
-  const detail: Record<string, unknown> = { sqlstate: error.code, databaseMessage: error.message };
-  if (error.detail !== undefined) detail.databaseDetail = error.detail;
+  // Data and integrity errors quote the client's input; the log keeps the sentence only.
+  const clean = (text: string): string =>
+    redactSecretsInText(quotesInputValues(error.code) ? hideInputValues(text) : text);
+  const detail: Record<string, unknown> = {
+    sqlstate: error.code,
+    databaseMessage: clean(error.message),
+  };
+  if (error.detail !== undefined) detail.databaseDetail = clean(error.detail);
   if (error.hint !== undefined) detail.databaseHint = error.hint;
   if (error.constraint !== undefined) detail.constraint = error.constraint;
   return detail;

@@ -131,6 +131,17 @@ export const ERROR_CATALOGUE = {
     status: 403,
     message: 'API keys cannot manage API keys: send a bearer token (JWT) to create, list, rotate or revoke keys',
   },
+  /**
+   * A request made with an API key reached user administration (/auth/users...), role
+   * administration (/admin/rbac/...) or /auth/revoke-all: those act for a person, so they take
+   * a user's token, whatever scopes the key carries.
+   */
+  ADMINISTRATION_NEEDS_TOKEN: {
+    code: 'FORBIDDEN',
+    status: 403,
+    message:
+      "API keys cannot administer users, roles or revocations: send a user's bearer token (JWT) instead",
+  },
   /** A new or rotated key would carry a scope its creator does not hold; extensions name them. */
   API_KEY_SCOPE_NOT_HELD: {
     code: 'FORBIDDEN',

@@ -12,8 +12,10 @@ import {
   type GraphQLResult,
 } from '../graphql/execute-operation.ts';
 import type { Logger } from '../log/logger.ts';
+import { runInRequestLogScope } from '../log/request-log-scope.ts';
 import { negotiateMediaType } from './negotiate-media-type.ts';
 import { readGetRequest, readPostRequest } from './read-graphql-request.ts';
+import { refuseNulCharacters } from './refuse-nul-characters.ts';
 
 /** The one authentication seam, as the HTTP layer sees it (src/auth/authenticate-request.ts). */
 export interface RequestAuthenticator {
@@ -75,6 +77,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     },
   });
 
+  // Everything that serves the request runs in its log scope, so lines written by shared
+  // loggers (authentication, stores) carry the request id too.
+  app.addHook('onRequest', (request, _reply, done) => runInRequestLogScope(request.id, done));
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
@@ -168,6 +173,18 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       return sendError(reply, error, request.id);
     },
   };
+  // Feature routes bind request strings as PostgreSQL text, which cannot hold a NUL: refuse it
+  // here once, for every route, rather than let a statement fail as an internal error. /graphql
+  // checks its variables itself (BAD_USER_INPUT, naming the argument).
+  app.addHook('preValidation', async (request, reply) => {
+    if (request.routeOptions.url === '/graphql') return;
+    try {
+      refuseNulCharacters(request);
+    } catch (error) {
+      if (!(error instanceof PublicError)) throw error;
+      return routeContext.sendError(request, reply, error);
+    }
+  });
   for (const routes of options.routes ?? []) {
     await routes(app as unknown as FastifyInstance, routeContext);
   }
@@ -188,7 +205,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
 }
 
 function logOutcome(request: FastifyRequest, result: GraphQLResult): void {
-  if (result.cause !== undefined) {
+  // A database error the client caused (bad input, a constraint, a refused row) is a refusal,
+  // logged like one: its detail says what failed, and no stack trace invites log flooding.
+  if (result.cause !== undefined && result.error !== undefined && result.error.status < 500) {
+    logRefusal(request, result.error, result.operationName);
+  } else if (result.cause !== undefined) {
     request.log.error(
       { operation: result.operationName, err: result.cause },
       'request failed inside the server; the client got a generic error',

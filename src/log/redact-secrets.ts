@@ -11,6 +11,18 @@ const SECRET_KEY = /pass(word|wd|phrase)?$|secret|token|api[-_]?key|authorizatio
 /** Values that look like a credential even under an innocent key: JWTs, API keys, PEM blocks. */
 const SECRET_VALUE = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}|\bsk_[A-Za-z0-9_]{8,}|-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 
+/** The same credential shapes, for replacing them inside free text (messages, stacks). */
+const SECRET_VALUE_ANYWHERE = new RegExp(SECRET_VALUE.source, 'g');
+
+/**
+ * `text` with every credential-looking part (a JWT, an API key, a PEM private key header)
+ * replaced by `[REDACTED]`, the rest kept: for error messages and stack traces, where a whole
+ * line replaced would hide what failed.
+ */
+export function redactSecretsInText(text: string): string {
+  return text.replace(SECRET_VALUE_ANYWHERE, REDACTED);
+}
+
 /** Returns a copy of `value` with secret-looking keys and values replaced by `[REDACTED]`. */
 export function redactSecrets(value: unknown, depth = 0): unknown {
   if (depth > 12) return '[TRUNCATED]';

@@ -104,8 +104,10 @@ function pattern(
 
 /**
  * `in`/`nin` bind the whole list as one JSON array, so the SQL text does not depend on its length
- * and no driver-specific array encoding is involved. An empty `in` matches nothing and an empty
- * `nin` everything; elements are never null, so `NOT IN` has no NULL surprises.
+ * and no driver-specific array encoding is involved. An empty `in` matches nothing. An empty
+ * `nin` would match every row, which is how a client-built filter silently widens (a list of
+ * ids to exclude that came back empty), so it is refused like an empty filter. Elements are
+ * never null, so `NOT IN` has no NULL surprises.
  */
 function membership(
   value: ValueExpression,
@@ -118,7 +120,12 @@ function membership(
   if (!Array.isArray(operand)) {
     throw new PublicError('BAD_USER_INPUT', { message: `${path} must be a list` });
   }
-  if (operand.length === 0) return negated ? 'TRUE' : 'FALSE';
+  if (operand.length === 0 && negated) {
+    throw new PublicError('EMPTY_FILTER', {
+      message: `${path} is an empty list: nin [] excludes nothing and would match every row. Drop the condition, or give at least one value`,
+    });
+  }
+  if (operand.length === 0) return 'FALSE';
 
   const elements = operand.map((element: unknown, index) => {
     const elementPath = `${path}[${index}]`;

@@ -26,7 +26,8 @@ describe('toPublicError', () => {
     assert.doesNotMatch(mapped.message, /secret-value/);
     assert.deepEqual(mapped.extensions, {});
     assert.equal(mapped.cause, error);
-    assert.equal(mapped.logDetail?.databaseMessage, error.message);
+    // The log keeps the sentence, not the value the client sent.
+    assert.equal(mapped.logDetail?.databaseMessage, 'invalid input syntax for type uuid: "[value hidden]"');
 
     assert.match(toPublicError(dbError('22001', 'value too long'), PRODUCTION).message, /too long/);
     assert.match(
@@ -54,7 +55,8 @@ describe('toPublicError', () => {
       JSON.stringify({ m: production.message, e: production.extensions }),
       /alice|tb_user/,
     );
-    assert.equal(production.logDetail?.databaseDetail, error.detail);
+    assert.equal(production.logDetail?.databaseDetail, 'Key (email)=([value hidden]) already exists.');
+    assert.equal(production.logDetail?.databaseMessage, error.message, 'the constraint name stays');
 
     const development = toPublicError(error, DEVELOPMENT);
     assert.equal(

@@ -68,7 +68,7 @@ test('golden: every string operator, membership and null tests', () => {
           ilike: '%POST',
           neq: 'x',
         },
-        status: { in: ['DRAFT', 'PUBLISHED'], nin: [] },
+        status: { in: ['DRAFT', 'PUBLISHED'], nin: ['ARCHIVED'] },
         body: { isnull: true },
         slug: { isnull: false, in: ['first'] },
         metadata: { eq: { lang: 'en' } },

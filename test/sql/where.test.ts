@@ -90,7 +90,7 @@ test('native columns are used for top-level keys, with the column type on the pa
   );
 });
 
-test('in and nin bind one JSON array; empty lists are FALSE and TRUE', () => {
+test('in and nin bind one JSON array; an empty in is FALSE, an empty nin is refused', () => {
   assert.deepEqual(compile({ title: { in: ['a', "b'c"] } }), {
     sql: `"data"->>'title' IN (SELECT jsonb_array_elements_text($1::jsonb))`,
     values: ['["a","b\'c"]'],
@@ -108,7 +108,13 @@ test('in and nin bind one JSON array; empty lists are FALSE and TRUE', () => {
     values: ['[{"a":1},"x"]'],
   });
   assert.deepEqual(compile({ title: { in: [] } }), { sql: 'FALSE', values: [] });
-  assert.deepEqual(compile({ title: { nin: [] } }), { sql: 'TRUE', values: [] });
+  assert.throws(
+    () => compile({ title: { nin: [] } }),
+    (error: unknown) =>
+      error instanceof PublicError &&
+      error.reason === 'EMPTY_FILTER' &&
+      /nin \[\] excludes nothing and would match every row/.test(error.message),
+  );
 });
 
 test('isnull tests the text form, so JSON null and a missing key both count as null', () => {
