@@ -26,6 +26,7 @@
  *   BENCH_WARMUP_SECONDS    warm-up seconds per side, not measured (default 3)
  *   BENCH_CONNECTIONS       requests in flight: wrk connections and raw loops (default 32)
  *   BENCH_WRK_THREADS       wrk threads (default 1; the box has 2 CPUs for everything)
+ *   BENCH_PORT              the loopback port the example is served on (default: a free one)
  *   BENCH_USERS, BENCH_POSTS  rows added to the example's seed (default 1000 and 50000)
  *   BENCH_DATABASE_URL      use this PostgreSQL server instead of a throw-away cluster; its
  *                           user must be allowed to create databases and roles. A database is
@@ -80,6 +81,7 @@ const roundSeconds = Math.max(1, Math.round(durationSeconds / rounds));
 const warmupSeconds = setting('BENCH_WARMUP_SECONDS', 3, 0);
 const connections = setting('BENCH_CONNECTIONS', 32, 1);
 const wrkThreads = Math.min(setting('BENCH_WRK_THREADS', 1, 1), connections);
+const servePort = setting('BENCH_PORT', 0, 0);
 const size = { users: setting('BENCH_USERS', 1000, 1), posts: setting('BENCH_POSTS', 50_000, 1) };
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -142,6 +144,7 @@ async function main(): Promise<void> {
     projectDir: PROJECT_DIR,
     databaseUrl: database.url,
     jwtSecret,
+    ...(servePort === 0 ? {} : { port: servePort }),
   });
   cleanups.push(() => served.stop());
   const body = JSON.stringify({ query: QUERY });

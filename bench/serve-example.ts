@@ -18,19 +18,21 @@ export interface ServeOptions {
   readonly projectDir: string;
   readonly databaseUrl: string;
   readonly jwtSecret: string;
+  /** The loopback port to serve on; a free one when omitted. */
+  readonly port?: number;
 }
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const BIN = fileURLToPath(new URL('../bin/fraiseql-ts.js', import.meta.url));
 
 /**
- * Runs `fraiseql-ts serve` on a free loopback port, exactly as a user would, with DATABASE_URL
+ * Runs `fraiseql-ts serve` on the given loopback port (a free one by default), exactly as a user would, with DATABASE_URL
  * and JWT_SECRET set and `--no-migrate` (the benchmark migrated already), and waits until
  * `/ready` answers 200. The environment is built from scratch so that nothing from the caller
  * (a stray NODE_ENV, CORS_ORIGINS, ...) changes what is measured; logs are kept at `warn`.
  */
 export async function serveExample(options: ServeOptions): Promise<ServedExample> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawn(
     process.execPath,
     [BIN, 'serve', '--dir', options.projectDir, '--port', String(port), '--no-migrate'],

@@ -72,6 +72,9 @@ export default defineSchema({
       returns: 'User',
       sqlSource: 'v_user',
       args: { email: 'String!' },
+      // Maps an address to a user's id and name: not for every caller, or it would let anyone
+      // with a token enumerate accounts.
+      requiresScope: 'read:users',
       description: 'A user by email address (bound as a parameter, never spliced into SQL).',
     }),
   ],

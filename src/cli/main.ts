@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import { Command, Option } from 'commander';
 
 import { runCommand } from './run-command.ts';
@@ -9,8 +11,17 @@ import { runCommand } from './run-command.ts';
 const program = new Command()
   .name('fraiseql-ts')
   .description('A database-first GraphQL engine for PostgreSQL, with its security layer on by default.')
+  .version(packageVersion(), '-V, --version', 'print the version of fraiseql-ts')
   .showHelpAfterError()
   .configureHelp({ sortSubcommands: false });
+
+/** The version in fraiseql-ts's own package.json. */
+function packageVersion(): string {
+  const manifest: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return typeof manifest === 'object' && manifest !== null && 'version' in manifest
+    ? String(manifest.version)
+    : 'unknown';
+}
 
 const dirOption = (): Option =>
   new Option('-d, --dir <path>', 'project directory holding fraiseql.toml').default('.');
@@ -95,7 +106,8 @@ rbac
   .option('--permission <permission>', 'the permission to grant to the role')
   .option('--user <subject>', "the user (token subject) to grant the role to")
   .option('--json', 'print the outcome as JSON')
-  .action((options: { dir: string; role?: string; permission?: string; user?: string; json?: boolean }) =>
+  .option('--server <url>', 'the running server to go through when it holds the embedded database (default: [server] host and port)')
+  .action((options: { dir: string; role?: string; permission?: string; user?: string; json?: boolean; server?: string }) =>
     runCommand(async () => (await import('./commands/rbac.ts')).runRbacGrant(options)),
   );
 
@@ -107,7 +119,8 @@ rbac
   .option('--permission <permission>', 'the permission to revoke from the role')
   .option('--user <subject>', 'the user (token subject) to revoke the role from')
   .option('--json', 'print the outcome as JSON')
-  .action((options: { dir: string; role?: string; permission?: string; user?: string; json?: boolean }) =>
+  .option('--server <url>', 'the running server to go through when it holds the embedded database (default: [server] host and port)')
+  .action((options: { dir: string; role?: string; permission?: string; user?: string; json?: boolean; server?: string }) =>
     runCommand(async () => (await import('./commands/rbac.ts')).runRbacRevoke(options)),
   );
 
@@ -118,7 +131,8 @@ rbac
   .addOption(dirOption())
   .option('--user <subject>', "list this user's roles and permissions")
   .option('--json', 'print as JSON')
-  .action((what: string | undefined, options: { dir: string; user?: string; json?: boolean }) =>
+  .option('--server <url>', 'the running server to go through when it holds the embedded database (default: [server] host and port)')
+  .action((what: string | undefined, options: { dir: string; user?: string; json?: boolean; server?: string }) =>
     runCommand(async () => (await import('./commands/rbac.ts')).runRbacList(what, options)),
   );
 
@@ -155,7 +169,7 @@ users
   .addOption(dirOption())
   .option('--email <email>', 'email address')
   .option('--role <role>', 'primary role (must exist in fraiseql_auth.roles)')
-  .option('--subject <sub>', 'token subject (sub claim); default: the new user id')
+  .option('--subject <sub>', 'token subject (sub claim); default: a random UUID')
   .option('--password-stdin', 'read the password from standard input instead of prompting')
   .action((username: string, options: UsersOptions) => runUsers('add', username, options));
 
@@ -187,5 +201,76 @@ users
   .addOption(dirOption())
   .option('--json', 'print as JSON')
   .action((options: UsersOptions) => runUsers('list', undefined, options));
+
+const keys = program
+  .command('keys')
+  .description('create, list, rotate and revoke API keys (sk_...), and find leaked ones in files or git history');
+
+const serverOption = (): Option =>
+  new Option('--server <url>', 'the running server to go through when it holds the embedded database (default: [server] host and port)');
+
+keys
+  .command('create')
+  .description('create a key; prints it once on standard output')
+  .addOption(dirOption())
+  .option('--owner <subject>', "whose key it is: a user's token subject or a service name (required)")
+  .option('--name <name>', 'what the key is for, shown in lists (required)')
+  .option('--scope <scope...>', 'scopes the key carries (repeat or space-separate)')
+  .option('--expires-in <duration>', 'lifetime: seconds, or 90d, 12h, 2w')
+  .option('--expires-at <time>', 'expiry as an ISO 8601 time')
+  .addOption(serverOption())
+  .option('--json', 'print the key and its record as JSON')
+  .action((options: { dir: string; owner?: string; name?: string; scope?: string[]; expiresIn?: string; expiresAt?: string; server?: string; json?: boolean }) =>
+    runCommand(async () => (await import('./commands/keys.ts')).runKeysCreate(options)),
+  );
+
+keys
+  .command('list')
+  .description('list keys (never the keys themselves), with status and last use')
+  .addOption(dirOption())
+  .option('--owner <subject>', "only this owner's keys")
+  .addOption(serverOption())
+  .option('--json', 'print as JSON')
+  .action((options: { dir: string; owner?: string; server?: string; json?: boolean }) =>
+    runCommand(async () => (await import('./commands/keys.ts')).runKeysList(options)),
+  );
+
+keys
+  .command('rotate')
+  .description('replace a key with a new one; the old one keeps working for the grace time')
+  .argument('<key>', 'the key id, its prefix (sk_ and 9 characters) or the key itself')
+  .addOption(dirOption())
+  .option('--grace <duration>', 'how long the old key keeps working (default [api_keys] rotation_grace_seconds)')
+  .option('--expires-in <duration>', "the new key's lifetime (default: the old key's expiry)")
+  .option('--expires-at <time>', "the new key's expiry as an ISO 8601 time")
+  .addOption(serverOption())
+  .option('--json', 'print the new key and both records as JSON')
+  .action((reference: string, options: { dir: string; grace?: string; expiresIn?: string; expiresAt?: string; server?: string; json?: boolean }) =>
+    runCommand(async () => (await import('./commands/keys.ts')).runKeysRotate(reference, options)),
+  );
+
+keys
+  .command('revoke')
+  .description('revoke a key now, on every running instance')
+  .argument('<key>', 'the key id, its prefix (sk_ and 9 characters) or the key itself')
+  .addOption(dirOption())
+  .addOption(serverOption())
+  .option('--json', 'print the revoked record as JSON')
+  .action((reference: string, options: { dir: string; server?: string; json?: boolean }) =>
+    runCommand(async () => (await import('./commands/keys.ts')).runKeysRevoke(reference, options)),
+  );
+
+keys
+  .command('scan')
+  .description('find real keys (valid checksum) in files and, with --git, in the whole git history; exit 1 if one is active')
+  .argument('[paths...]', 'files or directories to read (default: the current directory)')
+  .addOption(dirOption())
+  .option('--git', 'also read every version of every file in the git history')
+  .option('--revoke', 'revoke every active key found')
+  .addOption(serverOption())
+  .option('--json', 'print the report as JSON (keys by label only)')
+  .action((paths: string[], options: { dir: string; git?: boolean; revoke?: boolean; server?: string; json?: boolean }) =>
+    runCommand(async () => (await import('./commands/keys-scan.ts')).runKeysScan(paths, options)),
+  );
 
 await program.parseAsync(process.argv);

@@ -4,7 +4,16 @@
  * Each runs `node bin/fraiseql-ts.js` in a scratch project under the git-ignored tmp/ folder.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -57,6 +66,25 @@ describe('--help', () => {
     });
   });
 
+  test('--version prints the package version', async () => {
+    const result = await runCli(['--version'], { cwd: ROOT });
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.trim(), manifest.version);
+  });
+
+  test('token issue without a project or JWT_SECRET is refused, naming --dir', async () => {
+    const scratch = scratchProject('empty');
+    try {
+      const result = await runCli(['token', 'issue', '--sub', 'someone'], { cwd: scratch.dir });
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /No fraiseql\.toml in .*pass --dir <project>/);
+      assert.equal(existsSync(join(scratch.dir, '.fraiseql')), false, 'no secret may be made up');
+    } finally {
+      scratch.remove();
+    }
+  });
+
   test('an unknown subcommand is an error with exit 1', async () => {
     const result = await runCli(['serv'], { cwd: ROOT });
     assert.equal(result.code, 1);
@@ -93,6 +121,26 @@ describe('init', () => {
     const result = await runCli(['compile', '--check'], { cwd: join(scratch.dir, 'new-project') });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /5 queries, 2 mutations/);
+  });
+
+  test('outside any npm package it writes an ESM package.json that depends on this checkout', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'fraiseql-init-'));
+    try {
+      const target = join(outside, 'My API');
+      const result = await runCli(['init', target], { cwd: outside });
+      assert.equal(result.code, 0, result.stderr);
+      const manifest = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')) as {
+        name: string;
+        type: string;
+        dependencies: Record<string, string>;
+      };
+      assert.equal(manifest.type, 'module');
+      assert.equal(manifest.name, 'my-api');
+      assert.equal(manifest.dependencies['fraiseql-ts'], `file:${ROOT.replace(/\/$/, '')}`);
+      assert.match(result.stdout, /npm install {2,}# installs fraiseql-ts from /);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   test('refuses a directory that is not empty, and changes nothing', async () => {
@@ -350,5 +398,8 @@ describe('token issue and token inspect', () => {
       cwd: project.dir,
     });
     assert.equal(inspected.code, 0, inspected.stdout);
+    // The key is named for what it is, so a refusal does not send anyone to look for JWT_SECRET.
+    assert.match(inspected.stdout, /the development secret \(.*dev-jwt-secret\)/);
+    assert.doesNotMatch(inspected.stdout, /JWT_SECRET/);
   });
 });

@@ -30,7 +30,7 @@ export const TITLE = {
   carolDraft: "Carol's private draft",
 } as const;
 
-/** A seeded user (with read:posts and write:posts), or no token at all. */
+/** A seeded user (with read:posts, write:posts and read:users), or no token at all. */
 export type Who = 'alice' | 'bob' | 'carol' | 'anonymous';
 
 export interface BlogClient {
@@ -45,7 +45,7 @@ export interface BlogClient {
 /** Starts the example's server and mints a token for each seeded user. */
 export async function startBlog(): Promise<BlogClient> {
   const server = await startTestServer({ projectDir: 'examples/blog' });
-  const scopes = ['read:posts', 'write:posts'];
+  const scopes = ['read:posts', 'write:posts', 'read:users'];
   const tokens = {
     alice: await server.token({ sub: ALICE, scopes }),
     bob: await server.token({ sub: BOB, scopes }),

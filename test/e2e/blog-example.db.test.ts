@@ -121,6 +121,17 @@ describe('who sees which posts', () => {
     }
   });
 
+  test('user_by_email needs read:users: a token without it cannot map addresses to users', async () => {
+    const token = await blog.server.token({ sub: ALICE, scopes: ['read:posts', 'write:posts'] });
+    const reply = await blog.server.graphql('{ user_by_email(email: "bob@example.com") { id } }', {
+      token,
+    });
+    assert.equal(reply.status, 403, reply.text);
+    assert.equal(reply.body.errors?.[0]?.message, 'Insufficient scope for this operation');
+    assert.deepEqual(reply.body.errors?.[0]?.extensions?.requiredScopes, ['read:users']);
+    assert.equal(reply.body.data, undefined);
+  });
+
   test('user_by_email needs a token (it is not public)', async () => {
     const reply = await ask('anonymous', '{ user_by_email(email: "bob@example.com") { id } }');
     assert.equal(reply.status, 401, reply.text);

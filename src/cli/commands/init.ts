@@ -1,5 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { CommandError } from '../run-command.ts';
@@ -8,9 +8,37 @@ import { CommandError } from '../run-command.ts';
 const TEMPLATE_DIR = fileURLToPath(new URL('../../../examples/blog/', import.meta.url));
 const TEMPLATE_FILES = ['fraiseql.toml', 'schema.ts', '.gitignore'];
 
+/** This fraiseql-ts checkout or installation, which a new project depends on. */
+const FRAISEQL_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The nearest directory at or above `dir` that holds a package.json, if any. */
+function enclosingPackage(dir: string): string | undefined {
+  for (let current = dir; ; current = dirname(current)) {
+    if (existsSync(join(current, 'package.json'))) return current;
+    if (dirname(current) === current) return undefined;
+  }
+}
+
 /**
- * `fraiseql-ts init [dir]`: writes fraiseql.toml, schema.ts, migrations/ and .gitignore, a
- * working blog to edit into your own schema. Refuses a non-empty directory unless --force,
+ * The package.json of a project outside any npm package: ESM (`"type": "module"`, which the
+ * TypeScript schema needs: under CommonJS Node refuses to load it) and a dependency on this
+ * fraiseql-ts, so `npm install` gives `import ... from 'fraiseql-ts'` and the command.
+ */
+function projectPackageJson(target: string): string {
+  const name = basename(target).toLowerCase().replace(/[^a-z0-9._-]+/g, '-') || 'fraiseql-project';
+  const manifest = {
+    name,
+    private: true,
+    type: 'module',
+    dependencies: { 'fraiseql-ts': `file:${FRAISEQL_ROOT.replace(/\/$/, '')}` },
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/**
+ * `fraiseql-ts init [dir]`: writes fraiseql.toml, schema.ts, migrations/ and .gitignore (and a
+ * package.json when the directory is in no npm package), a working blog to edit into your own
+ * schema. Refuses a non-empty directory unless --force,
  * and never overwrites a file that exists.
  */
 export async function runInit(dir: string, options: { force?: boolean }): Promise<number> {
@@ -38,6 +66,24 @@ export async function runInit(dir: string, options: { force?: boolean }): Promis
     copy(join(TEMPLATE_DIR, 'migrations', file), join(target, 'migrations', file));
   }
 
+  // Inside this checkout the schema's import resolves to it as it is. Inside another npm
+  // package, that package decides (it needs "type": "module" and fraiseql-ts installed). Outside
+  // any package, the project gets its own package.json.
+  const enclosing = enclosingPackage(target);
+  const insideFraiseql = enclosing !== undefined && resolve(enclosing) === resolve(FRAISEQL_ROOT);
+  const ownPackage = enclosing === undefined || resolve(enclosing) === target;
+  if (enclosing === undefined) {
+    writeFileSync(join(target, 'package.json'), projectPackageJson(target));
+    written.push('package.json');
+  }
+  const install = insideFraiseql
+    ? []
+    : ownPackage && enclosing === undefined
+      ? ['  npm install                    # installs fraiseql-ts from ' + FRAISEQL_ROOT]
+      : [
+          `  npm install ${FRAISEQL_ROOT}   # in ${enclosing ?? target}; its package.json needs "type": "module"`,
+        ];
+
   const where = relative(process.cwd(), target) || '.';
   process.stdout.write(
     [
@@ -47,7 +93,7 @@ export async function runInit(dir: string, options: { force?: boolean }): Promis
       '',
       'Next:',
       ...(where === '.' ? [] : [`  cd ${where}`]),
-      '  npm install fraiseql-ts        # if this directory is not inside a project that has it',
+      ...install,
       '  npx fraiseql-ts serve          # migrates the embedded database and serves http://127.0.0.1:8000/graphql',
       '  npx fraiseql-ts token issue --sub 11111111-1111-1111-1111-111111111111 --scope read:posts',
       '',
