@@ -128,7 +128,8 @@ export class RootFieldStatementCache {
   }
 
   /**
-   * Builds the statement twice, with two independent sets of sentinels, and keeps it only when
+   * Builds the statement twice (once when the field injects no claims), with two independent
+   * sets of sentinels, and keeps it only when
    * the sentinels show up as whole bound values and nothing else differs. An error from the
    * caller's own authorization propagates from the rebuild with the real values; an error only
    * the sentinels caused marks the key uncacheable.
@@ -148,6 +149,10 @@ export class RootFieldStatementCache {
     let second: SqlStatement;
     try {
       first = this.build(context, field, withSentinels(injected, 'a'), recording);
+      // Without claims there is nothing to substitute, so one build is the statement itself.
+      if (injected.length === 0) {
+        return { kind: 'statement', text: first.text, values: [...first.values], slots: [], checks };
+      }
       second = this.build(context, field, withSentinels(injected, 'b'), authorizeField);
     } catch {
       // Rethrows the caller's own error when the request itself is refused.

@@ -111,6 +111,20 @@ test('a second identical request is not built again and gives the same statement
   assert.equal(cache.sizeOf(plan, 'user_posts'), 1);
 });
 
+test('a field without injected claims is built once on a miss, then served from the cache', () => {
+  const { builder, calls } = counting();
+  const cache = new RootFieldStatementCache(builder);
+  const context = contextWith();
+  const plan = newPlan();
+
+  const first = cache.statementFor(context, plan, userPosts({ limit: 3 }), [], allowAll);
+  assert.equal(calls(), 1, 'nothing to substitute, so no second build with other sentinels');
+  const second = cache.statementFor(context, plan, userPosts({ limit: 3 }), [], allowAll);
+  assert.equal(calls(), 1);
+  assert.deepEqual(second, first);
+  assert.deepEqual(first, buildRootFieldStatement(context, userPosts({ limit: 3 }), [], allowAll));
+});
+
 test('two subjects share the cached text and each gets its own injected value', () => {
   const { builder, calls } = counting();
   const cache = new RootFieldStatementCache(builder);
