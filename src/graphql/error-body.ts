@@ -27,11 +27,21 @@ export function publicErrorEntry(
 /** The entry for a graphql-js parse or validation error, under a catalogue reason. */
 export function graphqlErrorEntry(error: GraphQLError, reason: ErrorReason, requestId: string): ErrorEntry {
   return {
-    message: error.message,
+    message: withoutSuggestions(error.message),
     ...(error.locations === undefined ? {} : { locations: error.locations }),
     ...(error.path === undefined ? {} : { path: error.path }),
     extensions: { code: ERROR_CATALOGUE[reason].code, reason, requestId },
   };
+}
+
+/**
+ * graphql-js ends validation and coercion messages with `Did you mean "users"?`, naming what
+ * exists in the full schema. Per-caller introspection hides operations and fields a caller may
+ * not use, and production turns introspection off; suggestions would list them anyway, one
+ * typo at a time. The message without them still says what was wrong.
+ */
+function withoutSuggestions(message: string): string {
+  return message.replace(/ Did you mean [^?]*\?$/, '');
 }
 
 /** A response body with errors and, when given, the data part already serialised. */

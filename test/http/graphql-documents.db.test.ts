@@ -333,3 +333,19 @@ describe('introspection in development', () => {
     });
   });
 });
+
+describe('validation errors name nothing a caller cannot see', () => {
+  test('no "Did you mean" suggestion points at hidden operations or fields', async () => {
+    const cases: [string, RegExp][] = [
+      ['{ user }', /^Cannot query field "user" on type "Query"\.$/],
+      ['mutation { create_pos }', /^Cannot query field "create_pos" on type "Mutation"\.$/],
+      ['{ public_posts { tite } }', /^Cannot query field "tite" on type "Post"\.$/],
+    ];
+    for (const [query, message] of cases) {
+      const reply = await post({ query });
+      assert.equal(reply.status, 400, reply.text);
+      assert.match(String(reply.json?.errors?.[0]?.message), message, reply.text);
+      assert.doesNotMatch(reply.text, /Did you mean|users|create_post|"title"/, reply.text);
+    }
+  });
+});
