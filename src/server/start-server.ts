@@ -22,6 +22,7 @@ import type { Logger } from '../log/logger.ts';
 import { checkSchemaAgainstDatabase, loadCatalogForSchema } from '../schema/check-against-database.ts';
 import type { CompiledSchema } from '../schema/compiled-schema.ts';
 import { FEATURES } from './features.ts';
+import { forgetServerAddress, recordServerAddress, urlOfAddress } from './server-address-file.ts';
 import type { ServerFeature } from './server-feature.ts';
 
 /** Refused start: the message lists what to fix. */
@@ -146,11 +147,24 @@ export async function prepareServer(options: StartOptions): Promise<RunningServe
       responseHeaders: responseHeadersOf(features),
     });
 
+    // A server on its own embedded database says where it listens, for the CLI (see the file).
+    const embeddedDataDir =
+      options.database === undefined && config.database.url === undefined ? config.paths.dataDir : undefined;
+    if (embeddedDataDir !== undefined) {
+      app.server.on('listening', () => {
+        const address = app.server.address();
+        if (address !== null && typeof address === 'object') {
+          recordServerAddress(embeddedDataDir, urlOfAddress(address));
+        }
+      });
+    }
+
     return {
       app,
       database,
       authenticator,
       close: async () => {
+        if (embeddedDataDir !== undefined) forgetServerAddress(embeddedDataDir);
         await app.close();
         for (const feature of features) await feature.close?.();
         authenticator.close();

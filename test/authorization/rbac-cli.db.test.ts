@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ import { compileProjectSchema } from '../../src/cli/project-schema.ts';
 import { CommandError } from '../../src/cli/run-command.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/log/logger.ts';
+import { SERVER_ADDRESS_FILE } from '../../src/server/server-address-file.ts';
 import { prepareServer, type RunningServer } from '../../src/server/start-server.ts';
 import { createTestDatabase, testEngine, type TestDatabase } from '../support/test-database.ts';
 import { TEST_JWT_SECRET } from '../support/test-server.ts';
@@ -142,19 +143,31 @@ describe(`rbac CLI against a running server (${testEngine()})`, () => {
     await eventuallyStatus(token, 403);
   });
 
-  test('a server listening elsewhere than its configuration is reached with --server', async () => {
+  test('a server listening elsewhere than its configuration is found by the address it recorded, or --server', async () => {
     const otherPort = await freePort();
     const elsewhere = { ...env, PORT: String(otherPort) };
     const quiet = { stdout: () => undefined, env: elsewhere };
     if (testEngine() === 'embedded') {
-      // The configuration now names a port nobody listens on: the message says what to pass.
-      await assert.rejects(
-        runRbacList(undefined, { dir: projectDir }, quiet),
-        (error: unknown) =>
-          error instanceof CommandError &&
-          error.message.includes(`Could not reach the server at http://127.0.0.1:${otherPort}`) &&
-          error.message.includes('pass --server http://<host>:<port>'),
-      );
+      // The configuration now names a port nobody listens on; the server's own record is used.
+      assert.equal(await runRbacList('roles', { dir: projectDir }, quiet), 0);
+
+      // Without a record the command refuses rather than send its admin token to the
+      // configured port, where anything may listen.
+      const dataDir = loadConfig({ dir: projectDir, env }).paths.dataDir;
+      const record = join(dataDir, SERVER_ADDRESS_FILE);
+      const saved = readFileSync(record, 'utf8');
+      rmSync(record);
+      try {
+        await assert.rejects(
+          runRbacList(undefined, { dir: projectDir }, quiet),
+          (error: unknown) =>
+            error instanceof CommandError &&
+            error.message.includes('recorded no address') &&
+            error.message.includes('Pass --server http://<host>:<port>'),
+        );
+      } finally {
+        writeFileSync(record, saved);
+      }
     }
     let output = '';
     const code = await runRbacList(

@@ -20,6 +20,7 @@ import { DataDirLockedError } from '../../db/data-dir-lock.ts';
 import type { Database } from '../../db/database.ts';
 import { openDatabase } from '../../db/open-database.ts';
 import { CommandError } from '../run-command.ts';
+import { serverHoldingDataDir } from '../server-holding-data-dir.ts';
 
 /** Where a `keys` command does its work, and how to let go of it. */
 export interface KeysBackend {
@@ -55,7 +56,7 @@ export async function openKeysBackend(config: ResolvedConfig, options: KeysBacke
     );
   } catch (error) {
     if (!(error instanceof DataDirLockedError)) throw error;
-    return throughServer(config, options.server ?? serverUrl(config), error);
+    return throughServer(config, serverHoldingDataDir(config, error, options.server), error);
   }
   try {
     await requireApiKeyTable(database);
@@ -123,14 +124,6 @@ async function throughServer(config: ResolvedConfig, baseUrl: string, locked: Da
     status: serverStatusSource(baseUrl),
     close: async () => undefined,
   };
-}
-
-/** The server's own address; a wildcard listen address is reached through the loopback. */
-function serverUrl(config: ResolvedConfig): string {
-  const host = config.server.host;
-  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  const shown = reachable.includes(':') ? `[${reachable}]` : reachable;
-  return `http://${shown}:${config.server.port}`;
 }
 
 async function requireApiKeyTable(database: Database): Promise<void> {

@@ -10,6 +10,7 @@ import { RbacError } from '../../rbac/rbac-error.ts';
 import { RbacHttpClient, RbacServerError } from '../../rbac/rbac-http-client.ts';
 import { RbacStore } from '../../rbac/rbac-store.ts';
 import { CommandError } from '../run-command.ts';
+import { serverHoldingDataDir } from '../server-holding-data-dir.ts';
 
 /** Options shared by `rbac grant|revoke|list`. */
 export interface RbacCommandOptions {
@@ -132,7 +133,6 @@ async function withAdmin(
   action: (admin: RbacAdmin) => Promise<number>,
 ): Promise<number> {
   const config = loadConfig({ dir: options.dir, ...(io.env === undefined ? {} : { env: io.env }) });
-  const explicitServer = options.server === undefined ? undefined : explicitServerUrl(options.server);
   let database: Database;
   try {
     database = await openDatabase(
@@ -140,12 +140,10 @@ async function withAdmin(
     );
   } catch (error) {
     if (!(error instanceof DataDirLockedError)) throw error;
-    if (explicitServer !== undefined) return run(() => throughServer(config, explicitServer, error), action, undefined);
-    const baseUrl = serverUrl(config);
+    const baseUrl = serverHoldingDataDir(config, error, options.server);
     const hint =
-      `The data directory is held by a running server, which this command looked for at ${baseUrl} ` +
-      '(server.host and server.port of fraiseql.toml, or PORT). If it listens elsewhere ' +
-      '(serve --port/--host), pass --server http://<host>:<port>.';
+      `The data directory is held by a running server, which this command reached at ${baseUrl}. ` +
+      'If that is not the server, pass --server http://<host>:<port>.';
     return run(() => throughServer(config, baseUrl, error), action, hint);
   }
   try {
@@ -188,30 +186,6 @@ async function throughServer(config: ResolvedConfig, baseUrl: string, locked: Da
     );
   }
   return new RbacHttpClient(baseUrl, token);
-}
-
-/** `--server`: an http(s) URL of a server, without a path; refused with a message otherwise. */
-function explicitServerUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new CommandError(`--server must be the URL of a running server, such as http://127.0.0.1:8000; got "${text}".`);
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname.replace(/\/+$/, '') !== '' || url.search !== '') {
-    throw new CommandError(
-      `--server must be an http:// or https:// URL without a path, such as http://127.0.0.1:8000; got "${text}".`,
-    );
-  }
-  return url.origin;
-}
-
-/** The server's own address; a wildcard listen address is reached through the loopback. */
-function serverUrl(config: ResolvedConfig): string {
-  const host = config.server.host;
-  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  const shown = reachable.includes(':') ? `[${reachable}]` : reachable;
-  return `http://${shown}:${config.server.port}`;
 }
 
 async function requireAuthTables(database: Database): Promise<void> {
