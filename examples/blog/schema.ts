@@ -9,7 +9,7 @@ const Author = type('Author', {
 });
 
 const Comment = type('Comment', {
-  fields: { id: 'ID!', body: 'String!', createdAt: 'DateTime!', author: 'Author!' },
+  fields: { id: 'ID!', body: 'String!', createdAt: 'DateTime!', author: 'Author' },
 });
 
 const Post = type('Post', {
@@ -21,7 +21,8 @@ const Post = type('Post', {
     body: 'String!',
     published: 'Boolean!',
     createdAt: 'DateTime!',
-    author: 'Author!',
+    // Nullable: row-level security may hide the author's row from a caller.
+    author: 'Author',
     comments: '[Comment!]!',
   },
 });
