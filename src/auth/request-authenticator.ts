@@ -24,8 +24,9 @@ export interface RequestAuthenticatorParts {
   readonly apiKeys?: ApiKeyAuthenticator;
 }
 
-/** The one authentication seam every transport calls. */
+/** The one authentication seam every transport calls (HTTP today, WebSocket later). */
 export interface RequestAuthenticator {
+  /** `rawHeaders` lets it see a repeated Authorization header, which Node folds away. */
   authenticate(headers: RequestHeaders, rawHeaders?: readonly string[]): Promise<Caller>;
 }
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
 import type { Caller } from '../auth/principal.ts';
+import type { RequestAuthenticator } from '../auth/request-authenticator.ts';
 import { PublicError } from '../errors/public-error.ts';
 import { errorsBody, publicErrorEntry } from '../graphql/error-body.ts';
 import {
@@ -16,15 +17,6 @@ import { runInRequestLogScope } from '../log/request-log-scope.ts';
 import { negotiateMediaType } from './negotiate-media-type.ts';
 import { readGetRequest, readPostRequest } from './read-graphql-request.ts';
 import { refuseNulCharacters } from './refuse-nul-characters.ts';
-
-/** The one authentication seam, as the HTTP layer sees it (src/auth/authenticate-request.ts). */
-export interface RequestAuthenticator {
-  /** `rawHeaders` lets it see a repeated Authorization header, which Node folds away. */
-  authenticate(
-    headers: Readonly<Record<string, string | string[] | undefined>>,
-    rawHeaders?: readonly string[],
-  ): Promise<Caller>;
-}
 
 /** What a feature's routes get to answer requests the same way /graphql does. */
 export interface RouteContext {
