@@ -27,8 +27,3 @@ export function parseQualifiedName(text: string): QualifiedName | undefined {
   }
   return undefined;
 }
-
-/** `schema.name` or `name`, for messages. */
-export function formatQualifiedName(name: QualifiedName): string {
-  return name.schema === undefined ? name.name : `${name.schema}.${name.name}`;
-}

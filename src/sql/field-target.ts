@@ -50,21 +50,6 @@ export function fieldNamed(type: CompiledObjectType, name: string): CompiledFiel
 }
 
 /**
- * The fields a `<Type>WhereInput` may name: single scalars and enums (compared with operators)
- * and single nested objects (filtered with a nested `<Type>WhereInput`). List fields are left out:
- * "any element matches" and "every element matches" are different questions the API does not
- * pretend to answer.
- */
-export function filterableFields(
-  type: CompiledObjectType,
-  schema: CompiledSchema,
-): readonly FieldTarget[] {
-  return type.fields
-    .map((field) => resolveFieldTarget(field, schema))
-    .filter((target) => !target.isList);
-}
-
-/**
  * The fields `orderBy` accepts: single scalars and enums, except JSON and vectors (their order
  * means nothing to a client).
  */
