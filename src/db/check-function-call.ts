@@ -1,3 +1,4 @@
+import { describeBindingMisses, resolveCallBinding } from '../sql/resolve-call-binding.ts';
 import type { FunctionOverload, FunctionParameter } from './catalog.ts';
 
 /** A value a mutation passes to its SQL function, in call order. */
@@ -34,10 +35,12 @@ export const MUTATION_RESPONSE_COLUMNS = [
 ] as const;
 
 /**
- * Checks whether a function can be called with `inputs` the way the SQL layer
- * calls it: named notation (`fn(p_title => $1)`) when every key matches a parameter by name
- * (exact or with a `p_` prefix), positional otherwise; and whether it returns jsonb/json or a
- * `mutation_response` row. A function with several overloads is refused: the call binds
+ * Checks whether a function can be called with `inputs` the way the SQL layer calls it (both
+ * decide through `resolveCallBinding`): named notation (`fn(p_title => $1)`) when every key
+ * matches its own parameter by name (exact or with a `p_` prefix), positional otherwise. A call
+ * that is ambiguous, or that would pass injected values by position, is an error: an injected
+ * claim must reach the parameter named after it. Also checks that the function returns
+ * jsonb/json or a `mutation_response` row. A function with several overloads is refused: the call binds
  * to exactly one signature.
  */
 export function checkFunctionCall(
@@ -83,23 +86,54 @@ function assessOverload(
   return [...parameterFindings(inputs, parameters, signature), ...returnFindings(overload)];
 }
 
-function matchesName(parameter: FunctionParameter, key: string): boolean {
-  return parameter.name === key || parameter.name === `p_${key}`;
-}
-
 function parameterFindings(
   inputs: readonly FunctionCallInput[],
   parameters: readonly FunctionParameter[],
   signature: string,
 ): FunctionCallFinding[] {
   const findings: FunctionCallFinding[] = [];
-  const matched = inputs.map((input) => parameters.findIndex((p) => matchesName(p, input.key)));
-  const named = matched.every((index) => index >= 0) && new Set(matched).size === matched.length;
-  const receiving: (FunctionParameter | undefined)[] = named
-    ? matched.map((index) => parameters[index])
-    : inputs.map((_, index) => parameters[index]);
+  const binding = resolveCallBinding(
+    inputs.map((input) => input.key),
+    parameters,
+  );
+  if (binding.kind === 'ambiguous') {
+    return [
+      {
+        severity: 'error',
+        message:
+          `The call of ${signature} is ambiguous: ${describeBindingMisses(binding.misses)}. ` +
+          `Give each argument and inject key exactly one parameter named after it (key or ` +
+          `p_<key>): rename or drop the other parameter.`,
+      },
+    ];
+  }
+  const injected = inputs.filter((input) => input.injected);
+  if (binding.kind === 'positional' && injected.length > 0) {
+    // Bound by position, a claim from the token could land in whatever parameter sits there.
+    return [
+      {
+        severity: 'error',
+        message:
+          `${signature} would be called by position, since not every key has a parameter of ` +
+          `its name: ${describeBindingMisses(binding.misses)}. The mutation injects ` +
+          `${injected.map((input) => input.key).join(', ')} from the token, which is only ` +
+          `passed by name. Name every parameter after its argument or inject key (key or ` +
+          `p_<key>), e.g. ${injected.map((input) => `p_${input.key}`).join(', ')}.`,
+      },
+    ];
+  }
+  const matched =
+    binding.kind === 'named'
+      ? binding.parameterIndexes
+      : inputs.map((input) =>
+          parameters.findIndex((p) => p.name === input.key || p.name === `p_${input.key}`),
+        );
+  const receiving: (FunctionParameter | undefined)[] =
+    binding.kind === 'named'
+      ? matched.map((index) => parameters[index])
+      : inputs.map((_, index) => parameters[index]);
 
-  if (named) {
+  if (binding.kind === 'named') {
     parameters.forEach((parameter, index) => {
       if (matched.includes(index) || parameter.hasDefault) return;
       findings.push({

@@ -5,6 +5,7 @@ import { checkedText, jsonText } from './operand-text.ts';
 import { ParameterList } from './parameter-list.ts';
 import { projectJson } from './projection.ts';
 import { quoteIdentifier, quoteQualifiedName } from './quote.ts';
+import { describeBindingMisses, resolveCallBinding } from './resolve-call-binding.ts';
 import type { SelectedField } from './selection.ts';
 
 /** One value passed to a mutation function. */
@@ -48,15 +49,15 @@ export interface MutationDocumentRow {
   readonly json: string | null;
 }
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 /**
- * Builds the call of a mutation function. Named notation (`fn("p_title" => $1)`) is used when
- * every argument and inject value matches a distinct parameter by name (exactly, or with a `p_`
- * prefix); otherwise values are passed by position with inject values after the arguments, as
- * FraiseQL does. Every value is bound: text as is, input objects and lists as JSON text, cast
- * `::jsonb`/`::json` when the parameter has that type (other parameters are typed by the
- * function's signature).
+ * Builds the call of a mutation function, bound as `resolveCallBinding` decides. Named notation
+ * (`fn("p_title" => $1)`) is used when every argument and inject value matches its own parameter
+ * by name (exactly, or with a `p_` prefix); otherwise values are passed by position, but only
+ * when nothing is injected: an injected claim is never bound by position, and an ambiguous
+ * call is never built (both throw; the start-up check refuses such mutations first).
+ *
+ * Every value is bound: text as is, input objects and lists as JSON text, cast `::jsonb`/`::json`
+ * when the parameter has that type (other parameters are typed by the function's signature).
  *
  * A `mutation_response` call selects the status columns plus `entity` projected onto the
  * selection (`MutationResponseRow`); a `jsonb`/`json` call selects the projected document as
@@ -65,27 +66,48 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function buildMutationStatement(call: MutationCall): SqlStatement {
   const parameters = new ParameterList();
   const values = [...call.arguments, ...call.inject];
-  const named = namedParameters(call.shape.parameters, values);
+  const functionName = quoteQualifiedName(call.shape.name);
+  const binding = resolveCallBinding(
+    values.map((value) => value.name),
+    call.shape.parameters,
+  );
 
   let argumentList: string[];
-  if (named !== undefined) {
-    argumentList = values.map((value, index) => {
-      const parameter = named[index];
-      if (parameter === undefined) throw new TypeError('named parameters out of step');
-      return `${quoteIdentifier(parameter.name)} => ${bind(value, parameter, parameters)}`;
-    });
-  } else {
-    if (values.length > call.shape.parameters.length) {
+  switch (binding.kind) {
+    case 'named':
+      argumentList = values.map((value, index) => {
+        const parameter = call.shape.parameters[binding.parameterIndexes[index] ?? -1];
+        if (parameter === undefined) throw new TypeError('named parameters out of step');
+        return `${quoteIdentifier(parameter.name)} => ${bind(value, parameter, parameters)}`;
+      });
+      break;
+    case 'ambiguous':
+      // The start-up check refuses these; reaching here means the schema and database disagree.
       throw new Error(
-        `${quoteQualifiedName(call.shape.name)} takes ${call.shape.parameters.length} parameters ` +
-          `but the mutation passes ${values.length}: the schema and the database disagree`,
+        `${functionName} cannot be called safely: ${describeBindingMisses(binding.misses)}. ` +
+          `The start-up check refuses this mutation; restart the server after fixing the function.`,
       );
-    }
-    argumentList = values.map((value, index) =>
-      bind(value, call.shape.parameters[index], parameters),
-    );
+    case 'positional':
+      if (call.inject.length > 0) {
+        // An injected claim bound by position could land in any parameter: fail closed.
+        throw new Error(
+          `${functionName} would receive injected values by position (` +
+            `${describeBindingMisses(binding.misses)}). Name every parameter after its key ` +
+            `(or p_<key>); the start-up check refuses this mutation.`,
+        );
+      }
+      if (values.length > call.shape.parameters.length) {
+        throw new Error(
+          `${functionName} takes ${call.shape.parameters.length} parameters ` +
+            `but the mutation passes ${values.length}: the schema and the database disagree`,
+        );
+      }
+      argumentList = values.map((value, index) =>
+        bind(value, call.shape.parameters[index], parameters),
+      );
+      break;
   }
-  const invocation = `${quoteQualifiedName(call.shape.name)}(${argumentList.join(', ')})`;
+  const invocation = `${functionName}(${argumentList.join(', ')})`;
 
   let text: string;
   switch (call.shape.returns) {
@@ -116,26 +138,6 @@ export function buildMutationStatement(call: MutationCall): SqlStatement {
 function documentSelect(call: MutationCall, invocation: string, document: string): string {
   const projection = projectJson(call.selection, document, call.returnsList);
   return `SELECT (${projection})::text AS "json"\nFROM ${invocation} AS r("value")`;
-}
-
-/** The parameter for each value when all of them match distinct parameters by name. */
-function namedParameters(
-  parameters: readonly FunctionParameter[],
-  values: readonly MutationValue[],
-): FunctionParameter[] | undefined {
-  const used = new Set<string>();
-  const matched: FunctionParameter[] = [];
-  for (const value of values) {
-    const parameter =
-      parameters.find((candidate) => candidate.name === value.name) ??
-      parameters.find((candidate) => candidate.name === `p_${value.name}`);
-    if (parameter === undefined || used.has(parameter.name) || !IDENTIFIER.test(parameter.name)) {
-      return undefined;
-    }
-    used.add(parameter.name);
-    matched.push(parameter);
-  }
-  return matched;
 }
 
 function jsonCast(parameter: FunctionParameter | undefined): '::jsonb' | '::json' | '' {

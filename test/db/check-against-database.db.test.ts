@@ -59,6 +59,11 @@ CREATE FUNCTION fn_create_post_json(input jsonb, author_id text) RETURNS jsonb
 CREATE FUNCTION fn_positional(a text, b text) RETURNS jsonb LANGUAGE sql AS $$ SELECT '{}'::jsonb $$;
 CREATE FUNCTION fn_swapped(p_body text, p_title text, q text) RETURNS jsonb
   LANGUAGE sql AS $$ SELECT '{}'::jsonb $$;
+CREATE FUNCTION fn_inject_positional(a text, b text) RETURNS jsonb
+  LANGUAGE sql AS $$ SELECT '{}'::jsonb $$;
+CREATE FUNCTION fn_inject_unnamed(text, text) RETURNS jsonb LANGUAGE sql AS $$ SELECT '{}'::jsonb $$;
+CREATE FUNCTION fn_inject_two_names(p_user_id text, user_id text) RETURNS jsonb
+  LANGUAGE sql AS $$ SELECT '{}'::jsonb $$;
 CREATE FUNCTION fn_short(p_title text) RETURNS jsonb LANGUAGE sql AS $$ SELECT '{}'::jsonb $$;
 CREATE FUNCTION fn_needs(p_title text, p_other text) RETURNS jsonb LANGUAGE sql AS $$ SELECT '{}'::jsonb $$;
 CREATE FUNCTION fn_void(p_title text) RETURNS void LANGUAGE sql AS $$ SELECT $$;
@@ -105,9 +110,17 @@ const SCHEMA = schemaOf({
     }),
     mutation('positional', 'fn_positional', { arguments: [argument('title'), argument('body')] }),
     mutation('swapped', 'fn_swapped', {
-      arguments: [argument('title'), argument('body')],
-      inject: { tenant_id: fromJwt('tenant') },
+      arguments: [argument('title'), argument('body'), argument('tenant_id')],
     }),
+    mutation('injectPositional', 'fn_inject_positional', {
+      arguments: [argument('title')],
+      inject: { user_id: fromJwt('sub') },
+    }),
+    mutation('injectUnnamed', 'fn_inject_unnamed', {
+      arguments: [argument('title')],
+      inject: { user_id: fromJwt('sub') },
+    }),
+    mutation('injectTwoNames', 'fn_inject_two_names', { inject: { user_id: fromJwt('sub') } }),
     mutation('tooMany', 'fn_short', { arguments: [argument('title'), argument('body')] }),
     mutation('missingDefault', 'fn_needs', { arguments: [argument('title')] }),
     mutation('voidReturn', 'fn_void', { arguments: [argument('title')] }),
@@ -251,6 +264,28 @@ describe(`checkSchemaAgainstDatabase (${testEngine()})`, () => {
     assert.match(
       found[0]?.message ?? '',
       /title goes to parameter 1 \(p_body\), yet parameter 2 is named p_title/,
+    );
+  });
+
+  test('a call that would pass an injected claim by position is refused, naming the operation', () => {
+    for (const operation of ['mutation injectPositional', 'mutation injectUnnamed']) {
+      const found = of(operation);
+      assert.equal(found.length, 1, JSON.stringify(found));
+      assert.equal(found[0]?.severity, 'error');
+      assert.match(
+        found[0]?.message ?? '',
+        /would be called by position.*title \(no parameter named title or p_title\).*injects user_id from the token.*p_user_id/,
+      );
+    }
+  });
+
+  test('a key matching both key and p_key is refused as ambiguous', () => {
+    const [problem, ...rest] = of('mutation injectTwoNames');
+    assert.equal(rest.length, 0);
+    assert.equal(problem?.severity, 'error');
+    assert.match(
+      problem?.message ?? '',
+      /fn_inject_two_names\(text,text\) is ambiguous: user_id \(both user_id and p_user_id exist\)/,
     );
   });
 

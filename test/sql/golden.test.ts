@@ -165,7 +165,7 @@ test('golden: mutation_response function called with named parameters', () => {
   );
 });
 
-test('golden: jsonb function called by position with the inject value appended', () => {
+test('golden: jsonb function called by position (nothing injected)', () => {
   assertGolden(
     'mutation-jsonb-positional',
     buildMutationStatement({
@@ -177,8 +177,11 @@ test('golden: jsonb function called by position with the inject value appended',
         ],
         returns: 'jsonb',
       },
-      arguments: [{ name: 'input', value: { title: 'Hello' } }],
-      inject: [{ name: 'user_id', value: 'u1' }],
+      arguments: [
+        { name: 'input', value: { title: 'Hello' } },
+        { name: 'note', value: 'u1' },
+      ],
+      inject: [],
       selection: [typename('Post'), scalar('title'), scalar('echoedBy')],
       returnsList: false,
     }),

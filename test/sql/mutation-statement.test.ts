@@ -46,9 +46,17 @@ test('named notation when every value matches a parameter exactly or with p_', (
   assert.deepEqual(buildMutationStatement(CALL).values, ['{"title":"T","tags":["a"]}', 'u-1']);
 });
 
-test('positional, inject appended, when any value has no parameter of its name', () => {
+test('positional, when any value has no parameter of its name and nothing is injected', () => {
+  const positional: Partial<MutationCall> = {
+    arguments: [
+      { name: 'input', value: { title: 'T', tags: ['a'] } },
+      { name: 'note', value: 'n' },
+    ],
+    inject: [],
+  };
   assert.equal(
     invocation({
+      ...positional,
       shape: {
         ...SHAPE,
         parameters: [
@@ -61,6 +69,7 @@ test('positional, inject appended, when any value has no parameter of its name',
   );
   assert.equal(
     invocation({
+      ...positional,
       shape: {
         ...SHAPE,
         parameters: [
@@ -72,8 +81,39 @@ test('positional, inject appended, when any value has no parameter of its name',
     '"app"."fn_create_post"($1::json, $2)',
   );
   assert.throws(
-    () => invocation({ shape: { ...SHAPE, parameters: [{ name: 'doc', type: 'jsonb' }] } }),
+    () =>
+      invocation({ ...positional, shape: { ...SHAPE, parameters: [{ name: 'doc', type: 'jsonb' }] } }),
     /takes 1 parameters but the mutation passes 2/,
+  );
+});
+
+test('an injected value is never bound by position, and an ambiguous call is never built', () => {
+  assert.throws(
+    () =>
+      invocation({
+        shape: {
+          ...SHAPE,
+          parameters: [
+            { name: 'doc', type: 'jsonb' },
+            { name: 'who', type: 'text' },
+          ],
+        },
+      }),
+    /would receive injected values by position \(input \(no parameter named input or p_input\); user_id \(no parameter named user_id or p_user_id\)\)/,
+  );
+  assert.throws(
+    () =>
+      invocation({
+        shape: {
+          ...SHAPE,
+          parameters: [
+            { name: 'p_input', type: 'jsonb' },
+            { name: 'p_user_id', type: 'uuid' },
+            { name: 'user_id', type: 'uuid' },
+          ],
+        },
+      }),
+    /cannot be called safely: user_id \(both user_id and p_user_id exist\)/,
   );
 });
 
@@ -169,6 +209,11 @@ test('function and parameter names are quoted identifiers or refused', () => {
   // A parameter name that is not a plain identifier cannot be used in named notation.
   assert.equal(
     invocation({
+      arguments: [
+        { name: 'input', value: {} },
+        { name: 'user_id', value: 'u-1' },
+      ],
+      inject: [],
       shape: {
         ...SHAPE,
         parameters: [

@@ -350,7 +350,7 @@ test('mutation_response: success projects the entity, failure reports status', a
   });
 });
 
-test('jsonb and json functions: positional call, inject appended, document projected', async () => {
+test('jsonb and json functions: positional call, document projected', async () => {
   const [echo] = await db.run<ReadRow>(
     buildMutationStatement({
       shape: {
@@ -361,8 +361,11 @@ test('jsonb and json functions: positional call, inject appended, document proje
         ],
         returns: 'jsonb',
       },
-      arguments: [{ name: 'input', value: { title: 'Hi', extra: 'not selected' } }],
-      inject: [{ name: 'user_id', value: "u'1" }],
+      arguments: [
+        { name: 'input', value: { title: 'Hi', extra: 'not selected' } },
+        { name: 'note', value: "u'1" },
+      ],
+      inject: [],
       selection: [typename('Post'), scalar('echoedBy'), scalar('title')],
       returnsList: false,
     }),
