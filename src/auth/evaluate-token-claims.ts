@@ -4,16 +4,37 @@ import type { ResolvedAuthOptions } from './auth-options.ts';
 /** The registered claims checked, in the order a refusal reports them. */
 export type CheckedClaim = 'iss' | 'aud' | 'exp' | 'nbf' | 'iat' | 'lifetime';
 
-/** The verdict on one registered claim. */
-export interface ClaimFinding {
+/** What every verdict on a claim carries. */
+interface ClaimFindingBase {
   readonly claim: CheckedClaim;
-  /** `ok`: checked and fine; `skipped`: absent or not configured, and allowed; `fail`: refused. */
-  readonly status: 'ok' | 'skipped' | 'fail';
-  /** Set when `status` is `fail`. */
-  readonly reason?: ErrorReason;
   /** A sentence for the log and `token inspect`; never holds the token or a secret. */
   readonly explanation: string;
   readonly detail: Readonly<Record<string, unknown>>;
+}
+
+/** A claim that refuses the token; it always says why, as the reason a client sees. */
+export interface FailingClaimFinding extends ClaimFindingBase {
+  readonly status: 'fail';
+  readonly reason: ErrorReason;
+}
+
+/**
+ * The verdict on one registered claim. `ok`: checked and fine; `skipped`: absent or not
+ * configured, and allowed; `fail`: refused, with the reason (the union makes a failure without
+ * one unrepresentable).
+ */
+export type ClaimFinding =
+  | (ClaimFindingBase & { readonly status: 'ok' | 'skipped' })
+  | FailingClaimFinding;
+
+/**
+ * The first failing finding, in reporting order: the one a verifier refuses the token with.
+ * Undefined only when no claim failed.
+ */
+export function firstClaimFailure(
+  findings: readonly ClaimFinding[],
+): FailingClaimFinding | undefined {
+  return findings.find((finding): finding is FailingClaimFinding => finding.status === 'fail');
 }
 
 /**
@@ -194,6 +215,6 @@ function fail(
   reason: ErrorReason,
   explanation: string,
   detail: Record<string, unknown>,
-): ClaimFinding {
+): FailingClaimFinding {
   return { claim, status: 'fail', reason, explanation, detail };
 }

@@ -218,7 +218,7 @@ function inspectClaims(
       name: claim,
       status: finding.status,
       summary,
-      ...(finding.reason === undefined ? {} : { reason: finding.reason }),
+      ...(finding.status === 'fail' ? { reason: finding.reason } : {}),
     });
   }
 }

@@ -3,7 +3,7 @@ import { authFailure } from './auth-failure.ts';
 import type { AuthLogger } from './auth-logger.ts';
 import { checkTokenHeader, type HeaderCheckContext } from './check-token-header.ts';
 import { decodeCompactToken } from './decode-compact-token.ts';
-import { evaluateTokenClaims } from './evaluate-token-claims.ts';
+import { evaluateTokenClaims, firstClaimFailure } from './evaluate-token-claims.ts';
 import type { FetchFunction } from './fetch-key-document.ts';
 import { frozenSet } from './frozen-set.ts';
 import { isHmacAlgorithm } from './jws-algorithms.ts';
@@ -99,10 +99,9 @@ export function createTokenVerifier(
     const detail = { alg: header.alg, kid: header.kid, key: signature.key.label };
 
     const payload = decoded.payload;
-    for (const finding of evaluateTokenClaims(payload, options, nowMs / 1000)) {
-      if (finding.status === 'fail' && finding.reason !== undefined) {
-        throw authFailure(finding.reason, finding.explanation, { ...detail, ...finding.detail });
-      }
+    const failure = firstClaimFailure(evaluateTokenClaims(payload, options, nowMs / 1000));
+    if (failure !== undefined) {
+      throw authFailure(failure.reason, failure.explanation, { ...detail, ...failure.detail });
     }
 
     const identity = readTokenIdentity(payload, options);
