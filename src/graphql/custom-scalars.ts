@@ -37,19 +37,20 @@ function decimal(value: unknown): unknown {
   throw new GraphQLError(`Decimal must be a number or a numeric string, got ${JSON.stringify(value)}`);
 }
 
-const INPUT_CHECKS: Readonly<Record<string, InputCheck>> = {
-  UUID: stringMatching('UUID', UUID, '123e4567-e89b-12d3-a456-426614174000'),
-  Date: stringMatching('Date', DATE, '2026-12-03'),
-  Time: stringMatching('Time', TIME, '14:30:00'),
-  DateTime: stringMatching('DateTime', DATE_TIME, '2026-12-03T14:30:00Z'),
-  Decimal: decimal,
-  Json: (value) => value,
-  JSON: (value) => value,
-};
+/** Input checks by scalar name; a Map so a scalar named like an `Object` member finds none. */
+const INPUT_CHECKS: ReadonlyMap<string, InputCheck> = new Map<string, InputCheck>([
+  ['UUID', stringMatching('UUID', UUID, '123e4567-e89b-12d3-a456-426614174000')],
+  ['Date', stringMatching('Date', DATE, '2026-12-03')],
+  ['Time', stringMatching('Time', TIME, '14:30:00')],
+  ['DateTime', stringMatching('DateTime', DATE_TIME, '2026-12-03T14:30:00Z')],
+  ['Decimal', decimal],
+  ['Json', (value) => value],
+  ['JSON', (value) => value],
+]);
 
 /** Builds the GraphQL scalar for a custom scalar name used by the compiled schema. */
 export function buildCustomScalar(name: string): GraphQLScalarType {
-  const check = INPUT_CHECKS[name] ?? anyString(name);
+  const check = INPUT_CHECKS.get(name) ?? anyString(name);
   return new GraphQLScalarType({
     name,
     serialize: (value) => value,

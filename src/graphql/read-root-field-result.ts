@@ -67,17 +67,24 @@ function single(name: string, nullable: boolean, rows: readonly { json: string |
   return { json: json ?? 'null' };
 }
 
-/** FraiseQL's error classes and the catalogue reasons they become. */
-const ERROR_CLASS_REASONS: Readonly<Record<string, ErrorReason>> = {
-  validation: 'BAD_USER_INPUT',
-  conflict: 'CONFLICT',
-  not_found: 'NOT_FOUND',
-  unauthorized: 'MISSING_TOKEN',
-  forbidden: 'PERMISSION_DENIED',
-  timeout: 'TIMEOUT',
-  rate_limited: 'SERVICE_UNAVAILABLE',
-  service_unavailable: 'SERVICE_UNAVAILABLE',
-};
+/**
+ * FraiseQL's error classes and the catalogue reasons they become. A Map, not an object: the
+ * class comes from the function's row, and `constructor` or `__proto__` must not find
+ * `Object`'s members.
+ */
+const ERROR_CLASS_REASONS: ReadonlyMap<string, ErrorReason> = new Map([
+  ['validation', 'BAD_USER_INPUT'],
+  ['conflict', 'CONFLICT'],
+  ['not_found', 'NOT_FOUND'],
+  ['unauthorized', 'MISSING_TOKEN'],
+  ['forbidden', 'PERMISSION_DENIED'],
+  ['timeout', 'TIMEOUT'],
+  ['rate_limited', 'SERVICE_UNAVAILABLE'],
+  ['service_unavailable', 'SERVICE_UNAVAILABLE'],
+]);
+
+/** The classes FraiseQL's `mutation_response` defines that are the server's failure. */
+const INTERNAL_ERROR_CLASSES: ReadonlySet<string> = new Set(['internal', 'transaction_failed']);
 
 function readMutationResponse(
   field: Extract<ResolvedRootField, { kind: 'mutation' }>,
@@ -96,10 +103,16 @@ function readMutationResponse(
   }
 
   const errorClass = row.error_class ?? 'internal';
-  const reason = ERROR_CLASS_REASONS[errorClass];
+  const reason = ERROR_CLASS_REASONS.get(errorClass);
   if (reason === undefined) {
     // internal / transaction_failed / unknown: the function's message may describe internals.
-    throw new Error(`Mutation ${mutation.name} failed with error_class ${errorClass}: ${row.message ?? ''}`);
+    const advice = INTERNAL_ERROR_CLASSES.has(errorClass)
+      ? ''
+      : ` That is not one of FraiseQL's error classes (${[...ERROR_CLASS_REASONS.keys(), ...INTERNAL_ERROR_CLASSES].join(', ')}): ` +
+        `make the function return one of them, e.g. through fraiseql.mutation_err.`;
+    throw new Error(
+      `Mutation ${mutation.name} failed with error_class ${JSON.stringify(errorClass)}: ${row.message ?? ''}.${advice}`,
+    );
   }
   const detail = parseDetail(row.error_detail);
   const error = new PublicError(reason, {

@@ -37,7 +37,7 @@ function queryStatement(
   const equalities: EqualityFilter[] = [];
   for (const argument of query.arguments) {
     if (AUTO_PARAMS.has(argument.name)) continue;
-    const value = args[argument.name];
+    const value = ownValue(args, argument.name);
     if (value === undefined) continue;
     if (argument.type.kind === 'list') {
       throw new PublicError('BAD_USER_INPUT', {
@@ -135,16 +135,16 @@ function mutationArguments(
   const [only] = declared;
   const onlyInput = declared.length === 1 && only !== undefined ? inputTypeOf(schema, only.type) : undefined;
   if (inputStyle === 'flatten' && onlyInput !== undefined && only !== undefined) {
-    const value = args[only.name];
+    const value = ownValue(args, only.name);
     const fields = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
     return onlyInput.fields.map((inputField) => ({
       name: inputField.storageKey,
-      value: toStorageShape(schema, inputField.type, fields[inputField.name] ?? null),
+      value: toStorageShape(schema, inputField.type, ownValue(fields, inputField.name) ?? null),
     }));
   }
   return declared.map((argument) => ({
     name: argument.storageKey,
-    value: toStorageShape(schema, argument.type, args[argument.name] ?? null),
+    value: toStorageShape(schema, argument.type, ownValue(args, argument.name) ?? null),
   }));
 }
 
@@ -163,7 +163,18 @@ function toStorageShape(schema: CompiledSchema, type: TypeRef, value: unknown): 
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const inputField of input.fields) {
-    if (inputField.name in source) out[inputField.storageKey] = toStorageShape(schema, inputField.type, source[inputField.name]);
+    if (Object.hasOwn(source, inputField.name)) {
+      out[inputField.storageKey] = toStorageShape(schema, inputField.type, source[inputField.name]);
+    }
   }
   return out;
+}
+
+/**
+ * The value of `key` only if `record` holds it itself. graphql-js builds argument and input
+ * objects as plain objects, so a field named `constructor` or `toString` that the client left
+ * out would otherwise read `Object.prototype`'s member.
+ */
+function ownValue(record: Readonly<Record<string, unknown>>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
