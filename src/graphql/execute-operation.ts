@@ -220,7 +220,7 @@ function addSettings(settings: Record<string, string>, injected: readonly Inject
     const key = `app.${name}`;
     const existing = settings[key];
     if (existing !== undefined && existing !== value) {
-      throw new Error(`Two root fields inject different values as ${key}`);
+      throw new PublicError('BAD_REQUEST', { message: `Two root fields of this request inject different values as ${key}. Ask for them in separate requests.` });
     }
     settings[key] = value;
   }

@@ -9,6 +9,7 @@ import {
 } from './compile-types.ts';
 import type { AutoParams, CompiledSchema, IgnoredKey } from './compiled-schema.ts';
 import { computeContentHash } from './content-hash.ts';
+import { findInjectKeyConflicts } from './find-inject-key-conflicts.ts';
 import { SchemaCompileError } from './schema-compile-error.ts';
 import { parseSchemaJson, type ParsedSchemaJson } from './schema-json.ts';
 
@@ -40,8 +41,9 @@ export interface CompileResult {
 /**
  * Compiles a parsed `schema.json` into the form the server loads. Every problem is collected:
  * unknown or misplaced types, unsafe SQL names, bad scopes and roles, bad inject keys and claims,
- * inject keys that are also arguments, duplicate names, contradictory access rules, automatic
- * arguments on single-object queries, list-returning mutations, and more.
+ * inject keys that are also arguments, one inject key read from two claims, duplicate names,
+ * contradictory access rules, automatic arguments on single-object queries, list-returning
+ * mutations, and more.
  *
  * @throws SchemaCompileError listing every problem found.
  */
@@ -65,6 +67,9 @@ export function compileSchema(
   const inputTypes = compileInputTypes(ctx);
   const queries = compileQueries(ctx, listDefaults(ir.query_defaults, options.queryDefaults));
   const mutations = compileMutations(ctx, inputTypes);
+  for (const conflict of findInjectKeyConflicts(queries, mutations)) {
+    ctx.problem(conflict.where, conflict.message);
+  }
 
   if (ctx.problems.length > 0) {
     throw new SchemaCompileError('The schema cannot be compiled', ctx.problems);

@@ -314,16 +314,52 @@ test('an inject key that is also an argument (by name or snake_case key) is a pr
   );
 });
 
+test('one inject key read from two claims is a problem naming both operations and the key', () => {
+  const document = blogSchema();
+  const [posts] = document.queries;
+  assert.ok(posts !== undefined);
+  Object.assign(posts, { inject_params: { user_id: 'jwt:sub' } });
+  document.queries.push({ ...posts, name: 'otherPosts', inject_params: { user_id: 'jwt:uid' } });
+  const problems = problemsOf(() => compileSchemaJson(document));
+  assertProblem(
+    problems,
+    'queries[otherPosts].inject_params.user_id',
+    /query "otherPosts" injects user_id from "jwt:uid", but query "posts" injects user_id from "jwt:sub"\. Both become the setting app\.user_id.*Rename the key in one of them \(e\.g\. user_id_uid\)/,
+  );
+
+  const mutations = blogSchema();
+  const [createPost] = mutations.mutations;
+  assert.ok(createPost !== undefined);
+  mutations.mutations.push({ ...createPost, name: 'importPost', inject_params: { author_id: 'jwt:uid' } });
+  assertProblem(
+    problemsOf(() => compileSchemaJson(mutations)),
+    'mutations[importPost].inject_params.author_id',
+    /mutation "importPost" injects author_id from "jwt:uid", but mutation "createPost" injects author_id from "jwt:sub"/,
+  );
+
+  // A query and a mutation never share a request, so they may read a key from different claims.
+  const kinds = blogSchema();
+  Object.assign(kinds.mutations[0] ?? {}, { inject_params: { user_id: 'jwt:uid' } });
+  assert.deepEqual(compileSchemaJson(kinds).schema.mutations.createPost?.inject.user_id?.path, ['uid']);
+
+  const same = blogSchema();
+  const [first] = same.queries;
+  assert.ok(first !== undefined);
+  Object.assign(first, { inject_params: { user_id: 'jwt:sub' } });
+  same.queries.push({ ...first, name: 'otherPosts' });
+  assert.equal(compileSchemaJson(same).schema.queries.otherPosts?.inject.user_id?.path[0], 'sub');
+});
+
 test('inject_defaults apply to operations, the operation winning per key', () => {
   const document = blogSchema();
   document.inject_defaults = {
     base: { tenant_id: 'jwt:tenant_id' },
-    queries: { user_id: 'jwt:user_id' },
-    mutations: { actor_id: 'jwt:sub' },
+    queries: { user_id: 'jwt:sub' },
+    mutations: { actor_id: 'jwt:sub', author_id: 'jwt:uid' },
   };
   const { schema } = compileSchemaJson(document);
   assert.deepEqual(Object.keys(schema.queries.posts?.inject ?? {}), ['tenant_id', 'user_id']);
-  assert.deepEqual(schema.queries.posts?.inject.user_id, { source: 'jwt', path: ['sub'] });
+  assert.deepEqual(schema.mutations.createPost?.inject.author_id, { source: 'jwt', path: ['sub'] });
   assert.deepEqual(Object.keys(schema.queries.user?.inject ?? {}), ['tenant_id', 'user_id']);
   assert.deepEqual(Object.keys(schema.mutations.createPost?.inject ?? {}), [
     'actor_id',
