@@ -26,8 +26,12 @@ export function serverHoldingDataDir(
   );
 }
 
-/** `--server`: an http(s) URL of a server, without a path; refused with a message otherwise. */
-function explicitServerUrl(text: string): string {
+/**
+ * `--server`: an http(s) URL of a server, without a path; refused with a message otherwise.
+ * Commands check it up front, so a mistyped URL is reported even when the database can be
+ * opened directly and the server would not be needed.
+ */
+export function explicitServerUrl(text: string): string {
   let url: URL;
   try {
     url = new URL(text);

@@ -20,7 +20,7 @@ import { DataDirLockedError } from '../../db/data-dir-lock.ts';
 import type { Database } from '../../db/database.ts';
 import { openDatabase } from '../../db/open-database.ts';
 import { CommandError } from '../run-command.ts';
-import { serverHoldingDataDir } from '../server-holding-data-dir.ts';
+import { explicitServerUrl, serverHoldingDataDir } from '../server-holding-data-dir.ts';
 
 /** Where a `keys` command does its work, and how to let go of it. */
 export interface KeysBackend {
@@ -49,6 +49,7 @@ export async function openKeysBackend(config: ResolvedConfig, options: KeysBacke
   if (!config.api_keys.enabled) {
     throw new CommandError('API keys are turned off in this project ([api_keys] enabled = false).');
   }
+  if (options.server !== undefined) explicitServerUrl(options.server);
   let database: Database;
   try {
     database = await openDatabase(

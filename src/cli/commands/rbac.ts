@@ -10,7 +10,7 @@ import { RbacError } from '../../rbac/rbac-error.ts';
 import { RbacHttpClient, RbacServerError } from '../../rbac/rbac-http-client.ts';
 import { RbacStore } from '../../rbac/rbac-store.ts';
 import { CommandError } from '../run-command.ts';
-import { serverHoldingDataDir } from '../server-holding-data-dir.ts';
+import { explicitServerUrl, serverHoldingDataDir } from '../server-holding-data-dir.ts';
 
 /** Options shared by `rbac grant|revoke|list`. */
 export interface RbacCommandOptions {
@@ -133,6 +133,7 @@ async function withAdmin(
   action: (admin: RbacAdmin) => Promise<number>,
 ): Promise<number> {
   const config = loadConfig({ dir: options.dir, ...(io.env === undefined ? {} : { env: io.env }) });
+  if (options.server !== undefined) explicitServerUrl(options.server);
   let database: Database;
   try {
     database = await openDatabase(
