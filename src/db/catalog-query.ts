@@ -1,7 +1,8 @@
 /**
- * The one catalog query behind `loadCatalog`. It takes four text arrays (relation schemas,
- * relation names, function schemas, function names; a NULL schema means "resolve through the
- * search_path") and answers a single JSON document, so the whole look-up is one round trip.
+ * The one catalog query behind `loadCatalog`. It takes five text arrays (relation schemas,
+ * relation names, function schemas, function names, request role names; a NULL schema means
+ * "resolve through the search_path") and answers a single JSON document, so the whole look-up
+ * is one round trip.
  *
  * It reads only pg_catalog objects that exist unchanged from PostgreSQL 11 to 18 (`prokind`
  * came in 11; `security_invoker` is a view reloption since 15 and simply absent before).
@@ -16,6 +17,14 @@
  * definitions of the views read, in the SELECT policies of the tables read (unless their reader
  * bypasses row-level security), and in the functions those call directly. The schema check
  * uses it to tell whether an inject key that is not a column still filters the rows.
+ *
+ * A fifth text array names the request roles. For each one that exists, every relation gets
+ * `privileges` (USAGE on its schema, SELECT on it, the columns it may SELECT), every function
+ * overload `privileges` (USAGE on its schema, EXECUTE), and every relation the walk reaches as
+ * the request role (below security_invoker views) an entry in `invoker_reads` saying whether
+ * the role may SELECT from it. `missingRoles` lists the roles that do not exist;
+ * `roleIdentifiers` maps each role to its name as SQL text (`quote_ident`), and `sql_name` is a
+ * relation's name as a GRANT would take it (`regclass`: qualified when off the search_path).
  */
 export const CATALOG_QUERY = `
 WITH wanted_relations AS (
@@ -28,6 +37,12 @@ wanted_functions AS (
 ),
 search_path AS (
   SELECT s.nsp, s.pos FROM unnest(current_schemas(true)) WITH ORDINALITY AS s(nsp, pos)
+),
+request_roles AS (
+  -- The roles requests switch to; oid is NULL for a role that does not exist (yet).
+  SELECT rn.role_name, rn.ord, r.oid
+  FROM unnest($5::text[]) WITH ORDINALITY AS rn(role_name, ord)
+  LEFT JOIN pg_roles r ON r.rolname = rn.role_name
 ),
 invoker_views AS (
   SELECT c.oid FROM pg_class c
@@ -107,6 +122,30 @@ read_texts AS (
   JOIN pg_policy p ON p.polrelid = c.oid
   WHERE c.relrowsecurity AND p.polcmd IN ('r', '*') AND NOT coalesce(wk.reader_bypasses, false)
 ),
+invoker_reads AS (
+  -- The relations read as the request role when a wanted one is read: what a table or a
+  -- security_invoker view reached only through security_invoker views reads (PostgreSQL checks
+  -- their privileges against the current user). Each comes with what every existing request
+  -- role may do with it: USAGE on its schema, SELECT on at least one column.
+  SELECT x.ord, x.schema, x.name, x.relkind, x.sql_name,
+    (SELECT coalesce(json_agg(json_build_object(
+              'role', rr.role_name,
+              'schema_usage', has_schema_privilege(rr.oid, x.relnamespace, 'USAGE'),
+              'select', has_any_column_privilege(rr.oid, x.relid, 'SELECT')) ORDER BY rr.ord),
+            '[]'::json)
+       FROM request_roles rr WHERE rr.oid IS NOT NULL) AS privileges
+  FROM (
+    SELECT DISTINCT wk.ord, ref.oid AS relid, ref.relnamespace, rn.nspname AS schema,
+      ref.relname AS name, ref.relkind::text AS relkind, ref.oid::regclass::text AS sql_name
+    FROM view_walk wk
+    JOIN pg_rewrite rw ON rw.ev_class = wk.relid
+    JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid
+                    AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> wk.relid
+    JOIN pg_class ref ON ref.oid = d.refobjid
+    JOIN pg_namespace rn ON rn.oid = ref.relnamespace
+    WHERE wk.reader IS NULL AND ref.relkind IN ('r', 'p', 'v', 'm', 'f')
+  ) x
+),
 setting_reads AS (
   -- The app.* settings read_texts reads, directly or in a function they call.
   SELECT DISTINCT x.ord, lower(m.found[1]) AS setting, x.source
@@ -127,7 +166,7 @@ setting_reads AS (
 ),
 relations AS (
   SELECT w.ord, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind,
-    coalesce(c.reloptions, '{}') AS options,
+    c.oid::regclass::text AS sql_name, coalesce(c.reloptions, '{}') AS options,
     (SELECT coalesce(json_agg(json_build_object(
               'name', a.attname, 'type', format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum),
             '[]'::json)
@@ -142,7 +181,22 @@ relations AS (
        FROM owner_walk o WHERE o.ord = w.ord) AS owner_reads,
     (SELECT coalesce(json_agg(json_build_object('setting', sr.setting, 'source', sr.source)
               ORDER BY sr.setting, sr.source), '[]'::json)
-       FROM setting_reads sr WHERE sr.ord = w.ord) AS setting_reads
+       FROM setting_reads sr WHERE sr.ord = w.ord) AS setting_reads,
+    (SELECT coalesce(json_agg(json_build_object(
+              'schema', ir.schema, 'name', ir.name, 'relkind', ir.relkind,
+              'sql_name', ir.sql_name, 'privileges', ir.privileges) ORDER BY ir.schema, ir.name),
+            '[]'::json)
+       FROM invoker_reads ir WHERE ir.ord = w.ord) AS invoker_reads,
+    (SELECT coalesce(json_agg(json_build_object(
+              'role', rr.role_name,
+              'schema_usage', has_schema_privilege(rr.oid, c.relnamespace, 'USAGE'),
+              'select', has_table_privilege(rr.oid, c.oid, 'SELECT'),
+              'columns', (SELECT coalesce(json_agg(a.attname ORDER BY a.attnum), '[]'::json)
+                            FROM pg_attribute a
+                           WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                             AND has_column_privilege(rr.oid, c.oid, a.attnum, 'SELECT')))
+              ORDER BY rr.ord), '[]'::json)
+       FROM request_roles rr WHERE rr.oid IS NOT NULL) AS privileges
   FROM wanted_relations w
   JOIN pg_class c ON c.oid = to_regclass(
     CASE WHEN w.schema_name IS NULL THEN quote_ident(w.rel_name)
@@ -166,7 +220,13 @@ functions AS (
               '[]'::json)
          FROM pg_attribute a
         WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped)
-    END AS return_columns
+    END AS return_columns,
+    (SELECT coalesce(json_agg(json_build_object(
+              'role', rr.role_name,
+              'schema_usage', has_schema_privilege(rr.oid, p.pronamespace, 'USAGE'),
+              'execute', has_function_privilege(rr.oid, p.oid, 'EXECUTE')) ORDER BY rr.ord),
+            '[]'::json)
+       FROM request_roles rr WHERE rr.oid IS NOT NULL) AS privileges
   FROM wanted_functions w
   JOIN pg_proc p ON p.proname = w.fn_name
   JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -177,6 +237,11 @@ functions AS (
 )
 SELECT json_build_object(
   'searchPath', to_json(current_schemas(false)),
+  'missingRoles', (SELECT coalesce(json_agg(rr.role_name ORDER BY rr.ord), '[]'::json)
+                   FROM request_roles rr WHERE rr.oid IS NULL),
+  'roleIdentifiers', (SELECT coalesce(json_object_agg(rr.role_name, quote_ident(rr.role_name)),
+                                      '{}'::json)
+                      FROM request_roles rr),
   'relations', (SELECT coalesce(json_agg(r ORDER BY r.ord), '[]'::json) FROM relations r),
   'functions', (SELECT coalesce(json_agg(f ORDER BY f.ord, f.path_position, f.signature), '[]'::json)
                 FROM functions f)

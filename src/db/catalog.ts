@@ -1,6 +1,7 @@
 import type { QualifiedName } from '../schema/compiled-schema.ts';
 import { CATALOG_QUERY } from './catalog-query.ts';
 import type { Database } from './database.ts';
+import type { RequestRoles } from './request-roles.ts';
 
 /**
  * What the database says about the views and functions a schema names: enough to check the
@@ -14,6 +15,48 @@ export interface DatabaseCatalog {
   readonly relations: ReadonlyMap<string, RelationInfo>;
   /** Keyed by `catalogKey(name)` of each requested name. */
   readonly functions: ReadonlyMap<string, FunctionInfo>;
+  /**
+   * The request roles the privileges were read for, and those of them that do not exist.
+   * Undefined when `loadCatalog` was not given roles: then no privileges were read.
+   */
+  readonly requestRoles?: {
+    readonly roles: RequestRoles;
+    readonly missing: readonly string[];
+    /** Each role's name as SQL text (`quote_ident`), for the GRANT statements to suggest. */
+    readonly identifiers: ReadonlyMap<string, string>;
+  };
+}
+
+/** What one existing request role may do with a view or table a query reads. */
+export interface RelationPrivilege {
+  /** USAGE on the relation's schema, without which no object in it can be named. */
+  readonly schemaUsage: boolean;
+  /** SELECT on the whole relation (`has_table_privilege`). */
+  readonly select: boolean;
+  /** The columns it may SELECT, through the table grant or column grants. */
+  readonly selectableColumns: ReadonlySet<string>;
+}
+
+/** A relation read as the request role when a wanted one is read (below security_invoker). */
+export interface InvokerReadRelation {
+  readonly schema: string;
+  readonly name: string;
+  readonly kind: RelationKind;
+  /** The name as a GRANT takes it (`regclass` text: schema-qualified off the search_path). */
+  readonly sqlName: string;
+  /** Per existing request role: USAGE on the schema, and SELECT on at least one column. */
+  readonly privileges: ReadonlyMap<
+    string,
+    { readonly schemaUsage: boolean; readonly select: boolean }
+  >;
+}
+
+/** What one existing request role may do with a function overload. */
+export interface FunctionPrivilege {
+  /** USAGE on the function's schema. */
+  readonly schemaUsage: boolean;
+  /** EXECUTE on the overload (`has_function_privilege`; PUBLIC has it unless revoked). */
+  readonly execute: boolean;
 }
 
 export type RelationKind =
@@ -28,6 +71,8 @@ export type RelationInfo =
       readonly schema: string;
       readonly name: string;
       readonly kind: RelationKind;
+      /** The name as a GRANT takes it (`regclass` text: schema-qualified off the search_path). */
+      readonly sqlName: string;
       /** Column name -> type as `format_type` prints it (`jsonb`, `uuid`, `text`), in order. */
       readonly columns: ReadonlyMap<string, string>;
       /** For views: `WITH (security_invoker = true)` (PostgreSQL 15+). False otherwise. */
@@ -44,6 +89,10 @@ export type RelationInfo =
        * reader bypasses it), or by a function one of those calls. Empty when nothing reads one.
        */
       readonly settingReads: readonly SettingRead[];
+      /** Per existing request role (when roles were asked for): what it may read. */
+      readonly privileges: ReadonlyMap<string, RelationPrivilege>;
+      /** For views: the relations below read as the request role, not as a view owner. */
+      readonly invokerReads: readonly InvokerReadRelation[];
     };
 
 /** One `current_setting('app.<name>', ...)` found in the SQL that runs when a relation is read. */
@@ -102,6 +151,8 @@ export interface FunctionOverload {
   /** Every parameter in declaration order, OUT and TABLE columns included. */
   readonly parameters: readonly FunctionParameter[];
   readonly returns: FunctionReturn;
+  /** Per existing request role (when roles were asked for): whether it may call this. */
+  readonly privileges: ReadonlyMap<string, FunctionPrivilege>;
 }
 
 export interface FunctionInfo {
@@ -117,19 +168,27 @@ export function catalogKey(name: QualifiedName): string {
 
 /**
  * Looks up relations and functions in one round trip. Works on PostgreSQL 14+ and PGlite.
- * Call it outside request transactions (it reads the catalog as the login role).
+ * Call it outside request transactions (it reads the catalog as the login role). With
+ * `requestRoles`, it also reads what those roles may do with each relation and function;
+ * without, every `privileges` map is empty and `requestRoles` is undefined.
  */
 export async function loadCatalog(
   db: Database,
-  wanted: { relations: readonly QualifiedName[]; functions: readonly QualifiedName[] },
+  wanted: {
+    relations: readonly QualifiedName[];
+    functions: readonly QualifiedName[];
+    requestRoles?: RequestRoles;
+  },
 ): Promise<DatabaseCatalog> {
   const relations = uniqueNames(wanted.relations);
   const functions = uniqueNames(wanted.functions);
+  const roles = wanted.requestRoles;
   const result = await db.query<{ catalog: string }>(CATALOG_QUERY, [
     relations.map((name) => name.schema ?? null),
     relations.map((name) => name.name),
     functions.map((name) => name.schema ?? null),
     functions.map((name) => name.name),
+    roles === undefined ? [] : [...new Set([roles.anon, roles.authenticated])],
   ]);
   const text = result.rows[0]?.catalog;
   if (text === undefined) throw new Error('The catalog query returned no row.');
@@ -150,7 +209,20 @@ export async function loadCatalog(
     functionMap.set(catalogKey(requested), { requested, overloads: reachableOverloads(rows) });
   });
 
-  return { searchPath: raw.searchPath, relations: relationMap, functions: functionMap };
+  return {
+    searchPath: raw.searchPath,
+    relations: relationMap,
+    functions: functionMap,
+    ...(roles === undefined
+      ? {}
+      : {
+          requestRoles: {
+            roles,
+            missing: raw.missingRoles,
+            identifiers: new Map(Object.entries(raw.roleIdentifiers)),
+          },
+        }),
+  };
 }
 
 interface RawColumn {
@@ -163,10 +235,28 @@ interface RawRelation {
   readonly schema: string;
   readonly name: string;
   readonly relkind: string;
+  readonly sql_name: string;
   readonly options: readonly string[];
   readonly columns: readonly RawColumn[];
   readonly owner_reads?: readonly RawOwnerRead[];
   readonly setting_reads?: readonly SettingRead[];
+  readonly invoker_reads?: readonly RawInvokerRead[];
+  readonly privileges?: readonly RawRelationPrivilege[];
+}
+
+interface RawRelationPrivilege {
+  readonly role: string;
+  readonly schema_usage: boolean;
+  readonly select: boolean;
+  readonly columns: readonly string[];
+}
+
+interface RawInvokerRead {
+  readonly schema: string;
+  readonly name: string;
+  readonly relkind: string;
+  readonly sql_name: string;
+  readonly privileges: readonly { role: string; schema_usage: boolean; select: boolean }[];
 }
 
 interface RawOwnerRead {
@@ -196,10 +286,13 @@ interface RawFunction {
   readonly default_count: number;
   readonly arguments: readonly { name: string; type: string; mode: string }[];
   readonly return_columns: readonly RawColumn[] | null;
+  readonly privileges?: readonly { role: string; schema_usage: boolean; execute: boolean }[];
 }
 
 interface RawCatalog {
   readonly searchPath: readonly string[];
+  readonly missingRoles: readonly string[];
+  readonly roleIdentifiers: Readonly<Record<string, string>>;
   readonly relations: readonly RawRelation[];
   readonly functions: readonly RawFunction[];
 }
@@ -218,6 +311,7 @@ function toRelation(requested: QualifiedName, row: RawRelation): RelationInfo {
     schema: row.schema,
     name: row.name,
     kind,
+    sqlName: row.sql_name,
     columns: new Map(row.columns.map((column) => [column.name, column.type])),
     securityInvoker: kind === 'view' && isTrueOption(row.options, 'security_invoker'),
     ownerReads: (row.owner_reads ?? []).map((read) => ({
@@ -234,6 +328,28 @@ function toRelation(requested: QualifiedName, row: RawRelation): RelationInfo {
     settingReads: (row.setting_reads ?? []).map((read) => ({
       setting: read.setting,
       source: read.source,
+    })),
+    privileges: new Map(
+      (row.privileges ?? []).map((grant) => [
+        grant.role,
+        {
+          schemaUsage: grant.schema_usage,
+          select: grant.select,
+          selectableColumns: new Set(grant.columns),
+        },
+      ]),
+    ),
+    invokerReads: (row.invoker_reads ?? []).map((read) => ({
+      schema: read.schema,
+      name: read.name,
+      kind: relationKind(read.relkind),
+      sqlName: read.sql_name,
+      privileges: new Map(
+        read.privileges.map((grant) => [
+          grant.role,
+          { schemaUsage: grant.schema_usage, select: grant.select },
+        ]),
+      ),
     })),
   };
 }
@@ -320,6 +436,12 @@ function toOverload(row: RawFunction): FunctionOverload {
       setOf: row.set_of,
       ...(columns === undefined ? {} : { columns }),
     },
+    privileges: new Map(
+      (row.privileges ?? []).map((grant) => [
+        grant.role,
+        { schemaUsage: grant.schema_usage, execute: grant.execute },
+      ]),
+    ),
   };
 }
 

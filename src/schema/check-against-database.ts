@@ -8,7 +8,9 @@ import {
 } from '../db/catalog.ts';
 import { checkFunctionCall, type FunctionCallInput } from '../db/check-function-call.ts';
 import type { Database } from '../db/database.ts';
+import type { RequestRoles } from '../db/request-roles.ts';
 import { checkSettingName } from '../db/request-settings.ts';
+import { checkRequestRoleGrants } from './check-request-role-grants.ts';
 import type {
   CompiledMutation,
   CompiledQuery,
@@ -26,23 +28,34 @@ export interface SchemaProblem {
   readonly severity: 'error' | 'warning';
 }
 
-/** Loads the catalog entries `checkSchemaAgainstDatabase` (and the SQL layer) need, in one query. */
+/**
+ * Loads the catalog entries `checkSchemaAgainstDatabase` (and the SQL layer) need, in one query.
+ * With `requestRoles` (the server and `compile --database` always pass them) it also reads what
+ * those roles may do with each view and function, so that missing grants are reported; without,
+ * grants are not checked.
+ */
 export async function loadCatalogForSchema(
   db: Database,
   schema: CompiledSchema,
+  requestRoles?: RequestRoles,
 ): Promise<DatabaseCatalog> {
   const relations: QualifiedName[] = Object.values(schema.queries).map((query) => query.sqlSource);
   for (const type of Object.values(schema.types)) {
     if (type.sqlSource !== undefined) relations.push(type.sqlSource);
   }
   const functions = Object.values(schema.mutations).map((mutation) => mutation.sqlFunction);
-  return loadCatalog(db, { relations, functions });
+  return loadCatalog(db, {
+    relations,
+    functions,
+    ...(requestRoles === undefined ? {} : { requestRoles }),
+  });
 }
 
 /**
  * Compares a compiled schema with what the database holds: every query's view and its JSONB
- * column, every mutation's function (parameters and return type), and the inject keys. Errors
- * first, in schema order.
+ * column, every mutation's function (parameters and return type), the inject keys, and (when the
+ * catalog was loaded with request roles) the grants those roles need. Errors first, in schema
+ * order.
  */
 export function checkSchemaAgainstDatabase(
   schema: CompiledSchema,
@@ -71,6 +84,8 @@ export function checkSchemaAgainstDatabase(
       });
     }
   }
+
+  problems.push(...checkRequestRoleGrants(schema, catalog));
 
   const rank = (problem: SchemaProblem): number => (problem.severity === 'error' ? 0 : 1);
   return problems

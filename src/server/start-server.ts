@@ -79,7 +79,7 @@ export async function prepareServer(options: StartOptions): Promise<RunningServe
     }
     await checkRequestRoles(database, roles);
 
-    const catalog = await loadCatalogForSchema(database, schema);
+    const catalog = await loadCatalogForSchema(database, schema, roles);
     const problems = checkSchemaAgainstDatabase(schema, catalog);
     for (const problem of problems.filter((item) => item.severity === 'warning')) {
       logger.warn({ operation: problem.operation }, problem.message);

@@ -133,7 +133,6 @@ describe(`introspection per caller (${testEngine()})`, () => {
     assert.deepEqual(names(await server.graphql(QUERY_FIELDS)), [
       'announcements',
       'anonymous_whoami',
-      'public_notes',
     ]);
     // Built-in mutations of other features (e.g. refreshToken) may show; none of the schema's.
     const mutation = await server.graphql('{ __schema { mutationType { fields { name } } } }');

@@ -87,10 +87,17 @@ describe(`policies and the role switch (${testEngine()})`, () => {
     });
   });
 
-  test('grants apply to the request role: the anonymous role cannot read v_note', async () => {
-    const reply = await server.graphql('{ public_notes { title } }');
-    assert.equal(reply.status, 403, reply.text);
-    assert.equal(reply.json.errors?.[0]?.message, 'User does not have permission');
+  test('grants apply to the request role: one revoked after the start is refused (403)', async () => {
+    // The start checks every grant, so a missing one is only reachable by revoking it later.
+    await server.database.exec('REVOKE SELECT ON v_announcement FROM fraiseql_anon');
+    try {
+      const reply = await server.graphql('{ announcements { title } }');
+      assert.equal(reply.status, 403, reply.text);
+      assert.equal(reply.json.errors?.[0]?.message, 'User does not have permission');
+    } finally {
+      await server.database.exec('GRANT SELECT ON v_announcement TO fraiseql_anon');
+    }
+    assert.equal((await server.graphql('{ announcements { title } }')).status, 200);
   });
 
   test('each tenant sees its own notes, and private notes only their owner', async () => {

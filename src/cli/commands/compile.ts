@@ -15,8 +15,8 @@ export interface CompileOptions {
 /**
  * `fraiseql-ts compile`: schema source + fraiseql.toml -> schema.compiled.json. A TypeScript
  * source also gets its FraiseQL `schema.json` written beside it. With `--database`, every view,
- * function and inject column is checked against the database, and each problem is printed
- * with the operation and what to change. Exit code 1 when anything is an error.
+ * function and inject column is checked against the database, with the grants the request
+ * roles need, and each problem is printed with the operation and what to change. Exit code 1 when anything is an error.
  */
 export async function runCompile(options: CompileOptions): Promise<number> {
   const config = loadConfig({ dir: options.dir });
@@ -44,10 +44,20 @@ export async function runCompile(options: CompileOptions): Promise<number> {
       config.database.url === undefined ? { dataDir: config.paths.dataDir } : { url: config.database.url },
     );
     try {
-      const problems = checkSchemaAgainstDatabase(schema, await loadCatalogForSchema(database, schema));
+      const roles = {
+        anon: config.database.anon_role,
+        authenticated: config.database.authenticated_role,
+      };
+      const catalog = await loadCatalogForSchema(database, schema, roles);
+      const problems = checkSchemaAgainstDatabase(schema, catalog);
       for (const problem of problems) out(`${problem.severity}: ${problem.operation}: ${problem.message}`);
       failed = problems.some((problem) => problem.severity === 'error');
-      if (problems.length === 0) out('The database has every view, column and function the schema uses.');
+      if (problems.length === 0) {
+        out(
+          'The database has every view, column and function the schema uses, and the request ' +
+            'roles may use them.',
+        );
+      }
     } finally {
       await database.close();
     }
