@@ -349,3 +349,22 @@ describe('validation errors name nothing a caller cannot see', () => {
     }
   });
 });
+
+describe('introspection describes only types the caller can reach', () => {
+  test('User is unknown to an anonymous caller and to a reader, known to a caller with read:users', async () => {
+    const query = '{ __type(name: "User") { name } __schema { types { name } } }';
+    type Seen = { __type: { name: string } | null; __schema: { types: { name: string }[] } };
+    const seenBy = async (authorization?: string): Promise<Seen> => {
+      const reply = await post({ query }, authorization === undefined ? {} : { authorization });
+      assert.equal(reply.status, 200, reply.text);
+      return reply.json?.data as Seen;
+    };
+    const reader = await server.token({ sub: ALICE, scopes: ['read:posts'] });
+    for (const seen of [await seenBy(), await seenBy(`Bearer ${reader}`)]) {
+      assert.equal(seen.__type, null);
+      assert.ok(!seen.__schema.types.some((type) => type.name === 'User'));
+    }
+    const staff = await seenBy(`Bearer ${aliceToken}`);
+    assert.deepEqual(staff.__type, { name: 'User' });
+  });
+});

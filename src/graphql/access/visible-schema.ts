@@ -78,14 +78,36 @@ export function visibleSchema(
     if (empty.length === 0) break;
     for (const type of empty) visibleTypeNames.delete(type.name);
   }
-  return {
-    ...compiled,
-    types,
-    queries: Object.fromEntries(Object.entries(compiled.queries).filter(([, query]) => operationVisible(query))),
-    mutations: Object.fromEntries(
-      Object.entries(compiled.mutations).filter(([, mutation]) => operationVisible(mutation)),
-    ),
-  };
+  const queries = Object.fromEntries(Object.entries(compiled.queries).filter(([, query]) => operationVisible(query)));
+  const mutations = Object.fromEntries(
+    Object.entries(compiled.mutations).filter(([, mutation]) => operationVisible(mutation)),
+  );
+  const returned = [...Object.values(queries), ...Object.values(mutations)].map((operation) => operation.returnType);
+  return { ...compiled, types: reachableTypes(types, returned), queries, mutations };
+}
+
+/**
+ * The types reachable from the operations a caller may call, through the fields it may read.
+ * A type reachable from nothing it may call is left out too: `__type(name: "User")` must not
+ * describe a type no operation of this caller returns.
+ */
+function reachableTypes(
+  types: Readonly<Record<string, CompiledObjectType>>,
+  roots: readonly string[],
+): Record<string, CompiledObjectType> {
+  const reached = new Map<string, CompiledObjectType>();
+  const pending = [...roots];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    const type = Object.hasOwn(types, name) ? types[name] : undefined;
+    if (type === undefined || reached.has(name)) continue;
+    reached.set(name, type);
+    for (const field of type.fields) pending.push(namedTypeOf(field.type));
+  }
+  return Object.fromEntries(reached);
+}
+
+function namedTypeOf(ref: TypeRef): string {
+  return ref.kind === 'list' ? namedTypeOf(ref.of) : ref.name;
 }
 
 function mayCall(operation: OperationAccess, access: CallerAccess): boolean {
