@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 
 import type { Database } from '../db/database.ts';
+import { AUTH_CHANGED_CHANNEL } from '../rbac/permission-cache.ts';
 import type { ApiKeyRecord } from './api-key-record.ts';
 
 /** The NOTIFY channel the api_keys triggers send on (payload: a key prefix, or '' for all). */
@@ -17,8 +18,9 @@ export interface ApiKeyCacheOptions {
 /**
  * Looked-up key rows by prefix, kept briefly so that a busy key does not cost a query per
  * request. Entries are dropped when the database says the row changed (NOTIFY on
- * `fraiseql_api_keys`, sent by triggers on commit), all of them when notifications may have
- * been missed, and otherwise after `ttlMs` as a safety net. Unknown prefixes are never cached.
+ * `fraiseql_api_keys`, sent by triggers on commit), all of them when a grant changed (NOTIFY
+ * on `fraiseql_auth_changed`: each entry holds its owner's database permissions), all of them
+ * when notifications may have been missed, and otherwise after `ttlMs` as a safety net. Unknown prefixes are never cached.
  *
  * A lookup that started before an invalidation does not store its (possibly stale) result:
  * every invalidation bumps a generation number that the lookup checks before storing.
@@ -57,11 +59,22 @@ export class ApiKeyCache {
   }
 
   /**
-   * Subscribes to the api_keys notifications of `database`. Resolves to the unsubscribe
-   * function. Throws when the subscription fails: without it a revocation made elsewhere
+   * Subscribes to the api_keys notifications of `database` and to its grant changes
+   * (`fraiseql_auth_changed`, built-in migration 004). Resolves to the unsubscribe function. Throws when the subscription fails: without it a revocation made elsewhere
    * would go unnoticed for up to `ttlMs`, so the server must not start.
    */
   async follow(database: Database): Promise<() => Promise<void>> {
-    return database.listen(API_KEY_CHANNEL, (payload) => this.invalidate(payload));
+    const stopKeys = await database.listen(API_KEY_CHANNEL, (payload) => this.invalidate(payload));
+    let stopGrants: () => Promise<void>;
+    try {
+      // Cached rows hold their owner's database permissions: any grant change drops them all.
+      stopGrants = await database.listen(AUTH_CHANGED_CHANNEL, () => this.invalidate());
+    } catch (error) {
+      await stopKeys();
+      throw error;
+    }
+    return async () => {
+      await Promise.all([stopKeys(), stopGrants()]);
+    };
   }
 }

@@ -26,6 +26,12 @@ export interface ApiKeyRecord {
    * lookup the verifier uses (`findByPrefix`); absent from other reads.
    */
   readonly ownerDisabled?: boolean;
+  /**
+   * The owner's database permissions (`fraiseql_auth.user_permissions`) when the owner is a
+   * user of fraiseql_auth.users; absent when the owner is not a user (a named service) and from
+   * reads other than `findByPrefix`. The verifier keeps only the key scopes these still grant.
+   */
+  readonly ownerPermissions?: readonly string[];
 }
 
 /**

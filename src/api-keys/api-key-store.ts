@@ -62,12 +62,19 @@ export class ApiKeyStore {
 
   /**
    * The key with this prefix, if any, with whether its owner is a disabled user (the verifier
-   * refuses those keys; a change of `users.disabled` notifies the key cache, migration 008).
+   * refuses those keys; a change of `users.disabled` notifies the key cache, migration 008) and,
+   * when the owner is a user, the owner's database permissions now (`user_permissions`; the
+   * verifier narrows the key's scopes to them; a grant change notifies `fraiseql_auth_changed`,
+   * migration 004). One statement, so the record is one consistent snapshot.
    */
   async findByPrefix(prefix: string): Promise<ApiKeyRecord | undefined> {
     const result = await this.database.query(
       `SELECT ${COLUMNS},
-         EXISTS (SELECT 1 FROM fraiseql_auth.users u WHERE u.subject = k.owner AND u.disabled) AS owner_disabled
+         EXISTS (SELECT 1 FROM fraiseql_auth.users u WHERE u.subject = k.owner AND u.disabled) AS owner_disabled,
+         CASE WHEN EXISTS (SELECT 1 FROM fraiseql_auth.users u WHERE u.subject = k.owner)
+           THEN ARRAY(SELECT DISTINCT up.permission FROM fraiseql_auth.user_permissions up
+                       WHERE up.subject = k.owner ORDER BY up.permission)
+         END AS owner_permissions
        FROM fraiseql_auth.api_keys k WHERE prefix = $1`,
       [prefix],
     );
@@ -185,7 +192,7 @@ function toRecord(row: Record<string, unknown>): ApiKeyRecord {
     prefix: text(row, 'prefix'),
     last4: text(row, 'last4'),
     keyHash: text(row, 'key_hash'),
-    scopes: textArray(row['scopes']),
+    scopes: textArray(row['scopes'], 'scopes'),
     expiresAt: time(row['expires_at']),
     revoked: row['revoked'] === true,
     revokedAt: time(row['revoked_at']),
@@ -195,6 +202,7 @@ function toRecord(row: Record<string, unknown>): ApiKeyRecord {
     replacedBy: typeof row['replaced_by'] === 'string' ? row['replaced_by'] : undefined,
     graceUntil: time(row['grace_until']),
     ...(typeof row['owner_disabled'] === 'boolean' ? { ownerDisabled: row['owner_disabled'] } : {}),
+    ...(Array.isArray(row['owner_permissions']) ? { ownerPermissions: textArray(row['owner_permissions'], 'owner_permissions') } : {}),
   };
 }
 
@@ -204,8 +212,8 @@ function text(row: Record<string, unknown>, column: string): string {
   return value;
 }
 
-function textArray(value: unknown): string[] {
-  if (!Array.isArray(value)) throw new Error('fraiseql_auth.api_keys.scopes is not an array');
+function textArray(value: unknown, column: string): string[] {
+  if (!Array.isArray(value)) throw new Error(`fraiseql_auth.api_keys.${column} is not an array`);
   return value.filter((item): item is string => typeof item === 'string');
 }
 

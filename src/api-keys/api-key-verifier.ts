@@ -1,6 +1,7 @@
 import type { ApiKeyAuthenticator } from '../auth/request-authenticator.ts';
 import type { Principal } from '../auth/principal.ts';
 import { PublicError } from '../errors/public-error.ts';
+import { scopeGrantsMatcher } from '../graphql/access/scope-grants.ts';
 import type { ApiKeyCache } from './api-key-cache.ts';
 import { loggablePrefix, parseApiKey } from './api-key-format.ts';
 import { hashApiKey, keyHashMatches } from './api-key-hash.ts';
@@ -59,7 +60,8 @@ export class ApiKeyVerifier implements ApiKeyAuthenticator {
 
   /**
    * The principal a valid key stands for: the key's owner as subject (and `sub` claim, so
-   * `inject: { user_id: 'jwt:sub' }` gets the owner), the key's scopes, no roles.
+   * `inject: { user_id: 'jwt:sub' }` gets the owner), the key's effective scopes (see
+   * `effectiveScopes`), no roles.
    *
    * @throws PublicError INVALID_API_KEY for a malformed, unknown, revoked, expired or replaced
    *   key, or one whose owner is a disabled user (the log detail says which, with the prefix
@@ -103,13 +105,26 @@ export class ApiKeyVerifier implements ApiKeyAuthenticator {
     const until = usableUntil(record);
     return {
       subject: record.owner,
-      scopes: new Set(record.scopes),
+      scopes: new Set(effectiveScopes(record)),
       roles: new Set(),
       claims: Object.freeze({ sub: record.owner, api_key_id: record.id }),
       ...(until === undefined ? {} : { expiresAt: Math.floor(until / 1000) }),
       method: 'api_key',
     };
   }
+}
+
+/**
+ * The scopes a key grants now. A key is a narrowed copy of its owner: when the owner is a user
+ * of fraiseql_auth.users, only the key scopes the owner still holds as database permissions
+ * count (matched as role grants are: exactly or by a `prefix:*` permission), so taking a role
+ * away from the owner takes it away from the owner's keys too. A key owned by a named service
+ * (not a user) has nothing to compare with and keeps its scopes.
+ */
+export function effectiveScopes(record: ApiKeyRecord): readonly string[] {
+  if (record.ownerPermissions === undefined) return record.scopes;
+  const ownerHolds = scopeGrantsMatcher(record.ownerPermissions);
+  return record.scopes.filter(ownerHolds);
 }
 
 function invalid(why: string, keyPrefix: string, keyId?: string): PublicError {

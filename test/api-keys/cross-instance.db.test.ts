@@ -140,8 +140,9 @@ describe("the owner's credentials ending, across instances", () => {
 
   test('a user disabled, then a key made for them, then enabled: B follows each change within one second', async () => {
     const subject = randomUUID();
+    // Role reader: a user's key grants only the scopes its owner holds (read:posts here).
     await pair.database.db.query(
-      'INSERT INTO fraiseql_auth.users (username, subject, disabled) VALUES ($1, $2, true)',
+      "INSERT INTO fraiseql_auth.users (username, subject, disabled, role) VALUES ($1, $2, true, 'reader')",
       [`cross-${subject.slice(0, 8)}`, subject],
     );
     const key = await keyOf(pair.a.app, subject);
@@ -155,5 +156,27 @@ describe("the owner's credentials ending, across instances", () => {
     // Disabling again revokes the key (and B drops its cached acceptance).
     await pair.database.db.query('UPDATE fraiseql_auth.users SET disabled = true WHERE subject = $1', [subject]);
     await untilRefused(pair.b.app, key, 1000);
+  });
+
+  test("a role taken from the owner on the shared database narrows the key, cached on B, within one second", async () => {
+    const subject = randomUUID();
+    await pair.database.db.query("INSERT INTO fraiseql_auth.users (username, subject, role) VALUES ($1, $2, 'reader')", [
+      `grants-${subject.slice(0, 8)}`,
+      subject,
+    ]);
+    const key = await keyOf(pair.a.app, subject);
+    assert.equal((await useKey(pair.b.app, key)).status, 200, 'B accepts (and caches) the key first');
+    await pair.database.db.query('UPDATE fraiseql_auth.users SET role = NULL WHERE subject = $1', [subject]);
+    const started = performance.now();
+    for (;;) {
+      const reply = await useKey(pair.b.app, key);
+      if (reply.status === 403) {
+        assert.match(reply.text, /Insufficient scope/);
+        break;
+      }
+      assert.equal(reply.status, 200, reply.text);
+      if (performance.now() - started > 1000) assert.fail('B still grants read:posts 1 s after the owner lost it');
+      await sleep(20);
+    }
   });
 });

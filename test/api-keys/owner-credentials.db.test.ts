@@ -97,9 +97,16 @@ async function sql(text: string, params: unknown[] = []): Promise<void> {
   await server.database.db.query(text, params);
 }
 
-/** A users row of the fraiseql_auth schema, for a subject no other test uses. */
+/**
+ * A users row of the fraiseql_auth schema, for a subject no other test uses, with the role
+ * reader: a user's key grants only the scopes its owner holds (read:posts here).
+ */
 async function addUser(username: string, subject: string, disabled = false): Promise<void> {
-  await sql('INSERT INTO fraiseql_auth.users (username, subject, disabled) VALUES ($1, $2, $3)', [username, subject, disabled]);
+  await sql("INSERT INTO fraiseql_auth.users (username, subject, disabled, role) VALUES ($1, $2, $3, 'reader')", [
+    username,
+    subject,
+    disabled,
+  ]);
 }
 
 describe("keys end with their owner's credentials", () => {

@@ -1,4 +1,5 @@
 import type { Caller } from '../../auth/principal.ts';
+import { scopeGrantsMatcher } from './scope-grants.ts';
 
 /** Role -> scopes it grants (`[security.roles]`); a grant may be a `prefix:*` pattern. */
 export type RoleScopes = Readonly<Record<string, readonly string[]>>;
@@ -27,20 +28,17 @@ export function callerAccess(caller: Caller, roleScopes: RoleScopes): CallerAcce
     };
   }
   const { principal } = caller;
-  const exact = new Set(principal.scopes);
-  const prefixes: string[] = [];
+  // Token scopes are compared as they are; only role grants may be `prefix:*` patterns.
+  const tokenScopes = new Set(principal.scopes);
+  const roleGrants: string[] = [];
   for (const role of principal.roles) {
     // Role names come from the token: only the configuration's own entries count, never
     // Object.prototype members such as `constructor` or `__proto__`.
     const grants = Object.hasOwn(roleScopes, role) ? roleScopes[role] : undefined;
-    if (grants === undefined) continue;
-    for (const grant of grants) {
-      if (grant.endsWith(':*')) prefixes.push(grant.slice(0, -1));
-      else exact.add(grant);
-    }
+    if (grants !== undefined) roleGrants.push(...grants);
   }
-  const hasScope = (scope: string): boolean =>
-    exact.has(scope) || prefixes.some((prefix) => scope.startsWith(prefix) && scope.length > prefix.length);
+  const grantedByRole = scopeGrantsMatcher(roleGrants);
+  const hasScope = (scope: string): boolean => tokenScopes.has(scope) || grantedByRole(scope);
   return {
     caller,
     hasScope,
