@@ -1,4 +1,5 @@
 import type { Caller } from '../auth/principal.ts';
+import { readClaimPath } from '../auth/read-token-identity.ts';
 import { PublicError } from '../errors/public-error.ts';
 import type { InjectSource } from '../schema/compiled-schema.ts';
 
@@ -10,7 +11,8 @@ export interface InjectedValue {
 
 /**
  * Reads each `inject` claim from the verified principal. `jwt:sub` is the principal's subject
- * (which may come from `user_id`); other paths walk the claims (`jwt:org.id`). A missing claim
+ * (which may come from `user_id`); other paths are read as scope and role claims are
+ * (`jwt:org.id` reads a key named `org.id`, else `org` then `id`). A missing claim
  * is an error, never NULL: a NULL would silently match nothing or, worse, everything.
  */
 export function resolveInjectedValues(
@@ -29,7 +31,7 @@ export function resolveInjectedValues(
   const { principal } = caller;
   return entries.map(([name, source]) => {
     const claim = source.path.join('.');
-    const raw = claim === 'sub' ? principal.subject : readClaim(principal.claims, source.path);
+    const raw = claim === 'sub' ? principal.subject : readClaimPath(principal.claims, claim);
     if (raw === undefined || raw === null || raw === '') {
       throw new PublicError('MISSING_INJECT_CLAIM', {
         message:
@@ -40,14 +42,4 @@ export function resolveInjectedValues(
     }
     return { name, value: typeof raw === 'string' ? raw : JSON.stringify(raw) };
   });
-}
-
-function readClaim(claims: Readonly<Record<string, unknown>>, path: readonly string[]): unknown {
-  let current: unknown = claims;
-  for (const segment of path) {
-    if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
-    if (!Object.hasOwn(current, segment)) return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
 }
