@@ -55,7 +55,7 @@ export async function authorizePermissions(
   // A key carries only the rights its creator gave it: the owner's grant is necessary, and
   // the key's scopes must name the permission too (matched as every scope is).
   if (caller.caller.principal.method === 'api_key') {
-    const outsideKey = caller.missingScopes(required);
+    const outsideKey = required.filter((permission) => !usableByCaller(permission, caller));
     if (outsideKey.length > 0) {
       throw denied(outsideKey, {
         operation: name,
@@ -65,6 +65,18 @@ export async function authorizePermissions(
       });
     }
   }
+}
+
+/**
+ * The permissions of `held` this caller may use: all of them for a token, and for an API key
+ * only those its scopes name too. Introspection shows operations by this same rule.
+ */
+export function permissionsUsableBy(caller: CallerAccess, held: ReadonlySet<string>): ReadonlySet<string> {
+  return new Set([...held].filter((permission) => usableByCaller(permission, caller)));
+}
+
+function usableByCaller(permission: string, caller: CallerAccess): boolean {
+  return caller.caller.kind === 'authenticated' && (caller.caller.principal.method !== 'api_key' || caller.hasScope(permission));
 }
 
 function denied(missing: readonly string[], logDetail: Record<string, unknown>): PublicError {

@@ -9,7 +9,7 @@ import { authorizeSelection, fieldAuthorizerFor, type MaskedField } from './acce
 import type { SubjectPermissions } from './access/subject-permissions.ts';
 import type { VisibleSchemas } from './access/visible-schema.ts';
 import { authorizeOperation } from './authorize-operation.ts';
-import { authorizePermissions } from './authorize-permissions.ts';
+import { authorizePermissions, permissionsUsableBy } from './authorize-permissions.ts';
 import { runBuiltinFields } from './builtin-root-field.ts';
 import { errorsBody, graphqlErrorEntry, publicErrorEntry, type ErrorEntry } from './error-body.ts';
 import { resolveInjectedValues, type InjectedValue } from './inject-values.ts';
@@ -248,8 +248,9 @@ function valueOf(
 }
 
 /**
- * The caller's database permissions, for introspection to show the operations it may call;
- * read only when some operation requires one (and then from the permission cache).
+ * The database permissions the caller may use (an API key: only those its scopes name), for
+ * introspection to show the operations it may call; read only when some operation requires
+ * one (and then from the permission cache).
  */
 async function heldPermissions(
   context: ExecutorContext,
@@ -259,7 +260,7 @@ async function heldPermissions(
   if (access.caller.kind === 'anonymous' || context.permissions === undefined) return none;
   const operations = [...Object.values(context.compiled.queries), ...Object.values(context.compiled.mutations)];
   if (!operations.some((operation) => operation.access.requiresPermission.length > 0)) return none;
-  return context.permissions.permissionsOf(access.caller.principal.subject);
+  return permissionsUsableBy(access, await context.permissions.permissionsOf(access.caller.principal.subject));
 }
 
 /**

@@ -203,6 +203,20 @@ describe('creating and using keys', () => {
         assert.equal(error?.message, 'User does not have permission');
         assert.equal(error?.extensions?.['requiredPermission'], 'read:users');
       }
+      // Introspection shows a key what it may call: the owner's token sees `users`, a key
+      // without the permission among its scopes does not, and a key with it does.
+      const withPermission = await createKey(ALICE, ['read:users'], { name: 'users', scopes: ['read:users'] });
+      const rootFields = '{ __schema { queryType { fields { name } } } }';
+      const listed = async (reply: Promise<{ status: number; text: string }>): Promise<string[]> => {
+        const { status, text } = await reply;
+        assert.equal(status, 200, text);
+        const body = JSON.parse(text) as { data: { __schema: { queryType: { fields: { name: string }[] } } } };
+        return body.data.__schema.queryType.fields.map((field) => field.name);
+      };
+      assert.ok((await listed(server.graphql(rootFields, { token }))).includes('users'));
+      assert.ok(!(await listed(graphqlWithKey(key, rootFields))).includes('users'));
+      assert.ok(!(await listed(graphqlWithKey(other.key, rootFields))).includes('users'));
+      assert.ok((await listed(graphqlWithKey(withPermission.key, rootFields))).includes('users'));
     } finally {
       await rbac.revokeRole(ALICE, 'staff');
     }
