@@ -10,6 +10,7 @@ import type {
   OperationAccess,
   TypeRef,
 } from '../../schema/compiled-schema.ts';
+import { operationRefusal } from '../authorize-operation.ts';
 import { buildGraphQLSchema } from '../build-graphql-schema.ts';
 import type { BuiltinRootField } from '../builtin-root-field.ts';
 import type { CallerAccess } from './caller-access.ts';
@@ -61,7 +62,7 @@ export function visibleSchema(
   const fieldVisible = (field: CompiledField): boolean =>
     access.missingScopes(field.access.requiresScope).length === 0 && refVisible(field.type);
   const operationVisible = (operation: { access: OperationAccess; returnType: string }): boolean =>
-    mayCall(operation.access, access) &&
+    operationRefusal(operation.access, access) === undefined &&
     operation.access.requiresPermission.every((permission) => permissions.has(permission)) &&
     visibleTypeNames.has(operation.returnType);
 
@@ -108,10 +109,4 @@ function reachableTypes(
 
 function namedTypeOf(ref: TypeRef): string {
   return ref.kind === 'list' ? namedTypeOf(ref.of) : ref.name;
-}
-
-function mayCall(operation: OperationAccess, access: CallerAccess): boolean {
-  if (access.caller.kind === 'anonymous') return operation.public;
-  if (access.missingScopes(operation.requiresScope).length > 0) return false;
-  return operation.requiresRole.length === 0 || operation.requiresRole.some((role) => access.hasRole(role));
 }
