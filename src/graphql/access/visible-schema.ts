@@ -17,11 +17,13 @@ import type { CallerAccess } from './caller-access.ts';
 
 /**
  * What introspection shows a caller: only the operations it may call, the fields it may read
- * and the types it may see. Callers who may see the same things share one schema, built on
- * first use and kept in a small cache.
+ * and the types it may see. Callers holding the same scopes, roles and permissions get the
+ * schema found for the first of them without recomputing it; callers who may see the same
+ * things share one built schema. Both caches are small and bounded.
  */
 export class VisibleSchemas {
-  private readonly cache = new LRUCache<string, GraphQLSchema>({ max: 64 });
+  private readonly byContent = new LRUCache<string, GraphQLSchema>({ max: 64 });
+  private readonly byAccess = new LRUCache<string, GraphQLSchema>({ max: 256 });
 
   /** @param builtins Root fields fraiseql-ts answers itself, shown to every caller. Default none. */
   constructor(
@@ -31,14 +33,27 @@ export class VisibleSchemas {
 
   /** `permissions`: the caller's database permissions (default none). */
   forCaller(access: CallerAccess, permissions: ReadonlySet<string> = new Set()): GraphQLSchema {
+    const accessKey = accessKeyOf(access, permissions);
+    const known = this.byAccess.get(accessKey);
+    if (known !== undefined) return known;
     const visible = visibleSchema(this.compiled, access, permissions);
-    const key = createHash('sha256').update(JSON.stringify(visible)).digest('hex');
-    const cached = this.cache.get(key);
-    if (cached !== undefined) return cached;
-    const schema = buildGraphQLSchema(visible, this.builtins);
-    this.cache.set(key, schema);
+    const contentKey = createHash('sha256').update(JSON.stringify(visible)).digest('hex');
+    const schema = this.byContent.get(contentKey) ?? buildGraphQLSchema(visible, this.builtins);
+    this.byContent.set(contentKey, schema);
+    this.byAccess.set(accessKey, schema);
     return schema;
   }
+}
+
+/**
+ * What visibility depends on: the caller's scopes, roles and permissions (role grants come
+ * from the configuration, fixed for the server's life). Sorted, so order does not matter.
+ */
+function accessKeyOf(access: CallerAccess, permissions: ReadonlySet<string>): string {
+  if (access.caller.kind === 'anonymous') return 'anonymous';
+  const { principal } = access.caller;
+  const sorted = (values: Iterable<string>): string[] => [...values].sort();
+  return JSON.stringify([sorted(principal.scopes), sorted(principal.roles), sorted(permissions)]);
 }
 
 /**
