@@ -39,14 +39,15 @@ const KEY_SHAPE = new RegExp(
 );
 
 /**
- * Strings shaped like a key inside any text (not glued to other word characters). A match
- * still has to pass `parseApiKey`, whose checksum rules out chance look-alikes.
+ * Finds strings shaped like a key inside any text, wherever their 41 characters stand: also
+ * glued to what precedes or follows them (`Bearer%20sk_...` in a URL-encoded log line,
+ * `"first\nsk_..."` in a JSON string, `FOO_sk_...`). No word boundary is asked for: the
+ * checksum that `parseApiKey` checks rules out chance look-alikes. Each match is empty and
+ * captures the candidate in group 1, so candidates may overlap: a look-alike that runs into
+ * a real key does not hide it.
  */
 export function apiKeyCandidates(): RegExp {
-  return new RegExp(
-    `(?<![0-9A-Za-z_])${API_KEY_MARKER}[0-9A-Za-z]{${API_KEY_RANDOM_LENGTH + API_KEY_CHECKSUM_LENGTH}}(?![0-9A-Za-z])`,
-    'g',
-  );
+  return new RegExp(`(?=(${API_KEY_MARKER}[0-9A-Za-z]{${API_KEY_RANDOM_LENGTH + API_KEY_CHECKSUM_LENGTH}}))`, 'g');
 }
 
 /** A new random key with its checksum. */

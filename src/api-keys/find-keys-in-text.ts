@@ -7,16 +7,16 @@ export interface KeyInText {
 }
 
 /**
- * Every real key in `text`: strings shaped like a key whose checksum is right. A random
- * `sk_...` string of the right shape passes the checksum about once in four billion, so
- * look-alikes (test fixtures, other vendors' keys) are not reported.
+ * Every real key in `text`: strings shaped like a key whose checksum is right, glued to other
+ * characters or not. A random `sk_...` string of the right shape passes the checksum about
+ * once in four billion, so look-alikes (test fixtures, other vendors' keys) are not reported.
  */
 export function findKeysInText(text: string): KeyInText[] {
   const found: KeyInText[] = [];
   let line = 1;
   let counted = 0;
   for (const match of text.matchAll(apiKeyCandidates())) {
-    const parts = parseApiKey(match[0]);
+    const parts = parseApiKey(match[1] ?? '');
     if (parts === undefined) continue;
     line += countNewlines(text, counted, match.index);
     counted = match.index;

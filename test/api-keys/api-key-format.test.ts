@@ -73,18 +73,41 @@ describe('API key format', () => {
 
   test('the text finder reports real keys with their line, and skips look-alikes', () => {
     const real = generateApiKey();
-    const text = [
-      'first line',
-      `fake = sk_${randomBase62(38)}`,
-      `API_KEY="${real.key}"`,
-      `glued=xsk_${real.key.slice(3)}`,
-      `${real.key}tail`,
-    ].join('\n');
+    const text = ['first line', `fake = sk_${randomBase62(38)}`, `API_KEY="${real.key}"`].join('\n');
     const found = findKeysInText(text);
     assert.deepEqual(
       found.map((item) => ({ key: item.parts.key, line: item.line })),
       [{ key: real.key, line: 3 }],
     );
+  });
+
+  test('the text finder reports a key glued to the characters around it', () => {
+    const keys = Array.from({ length: 7 }, () => generateApiKey().key);
+    const [encoded, json, underscore, letter, digit, tail, overlapped] = keys;
+    const text = [
+      `GET /x?h=Authorization%3A%20Bearer%20${encoded} HTTP/1.1`,
+      `{"log":"first\\n${json}\\nlast"}`,
+      `FOO_${underscore}`,
+      `xsk_${letter?.slice(3)}`,
+      `42${digit}`,
+      `${tail}tail`,
+      // A look-alike whose 38 characters run into a real key must not hide it.
+      `sk_${randomBase62(36)}${overlapped}`,
+    ].join('\n');
+    const found = findKeysInText(text);
+    assert.deepEqual(
+      found.map((item) => ({ key: item.parts.key, line: item.line })),
+      keys.map((key, index) => ({ key, line: index + 1 })),
+    );
+  });
+
+  test('random sk_ strings glued to other text are not reported (no false positives)', () => {
+    const lines: string[] = [];
+    for (let round = 0; round < 20_000; round += 1) {
+      lines.push(`${randomBase62(round % 5)}sk_${randomBase62(38 + (round % 7))}${round % 3 === 0 ? 'sk_' : ''}`);
+    }
+    assert.deepEqual(findKeysInText(lines.join('')), []);
+    assert.deepEqual(findKeysInText(lines.join('\n')), []);
   });
 
   test('labels and log prefixes never hold the secret part', () => {
