@@ -5,11 +5,14 @@ import { runGit } from './run-git.ts';
 export interface GitFinding extends KeyInText {
   /** The repository's top-level directory. */
   readonly repository: string;
-  /** The file's path in the first version found to hold it. */
+  /** The file's path in `commit`, or in the index when no commit holds the file version. */
   readonly path: string;
   /** The stored file version (blob id). */
   readonly blob: string;
-  /** The oldest commit that added this file version; undefined when only staged. */
+  /**
+   * A commit that added this file version at `path`: its tree holds it there and its
+   * parents' trees do not. Undefined when no commit holds it (staged only).
+   */
   readonly commit: string | undefined;
 }
 
@@ -23,8 +26,9 @@ export interface ScanGitOptions {
  * Reads every file version in the repository holding `dir`: every blob reachable from any ref
  * (branches, tags, stash, remotes), from the reflogs (amended or reset commits) and from the
  * index (staged but not committed), so a key committed and later deleted is still found. Each
- * distinct blob is read once (`git cat-file --batch`); for blobs holding a key, the commit
- * that added them is looked up.
+ * distinct blob is read once (`git cat-file --batch`); for blobs holding a key, the commits
+ * that added them are looked up (`commitsAddingBlob`), one finding per commit, the earliest
+ * ancestor first.
  */
 export async function scanGitHistory(dir: string, options: ScanGitOptions = {}): Promise<GitFinding[]> {
   const maxBytes = options.maxBlobBytes ?? 50 * 1024 * 1024;
@@ -60,17 +64,79 @@ export async function scanGitHistory(dir: string, options: ScanGitOptions = {}):
 
   const findings: GitFinding[] = [];
   for (const [blob, found] of hits) {
-    const commits = (await runGit(repository, ['log', '--all', '--reflog', '--format=%H', `--find-object=${blob}`]))
-      .toString('utf8')
-      .split('\n')
-      .filter((line) => line !== '');
-    // Newest first: the last commit listed is where this file version first appeared.
-    const commit = commits[commits.length - 1];
-    for (const item of found) {
-      findings.push({ ...item, repository, path: pathOf.get(blob) ?? '', blob, commit });
+    const additions = await commitsAddingBlob(repository, blob);
+    if (additions.length === 0) {
+      for (const item of found) findings.push({ ...item, repository, path: pathOf.get(blob) ?? '', blob, commit: undefined });
+      continue;
+    }
+    for (const { commit, path } of additions) {
+      for (const item of found) findings.push({ ...item, repository, path, blob, commit });
     }
   }
   return findings;
+}
+
+/** A commit that added a file version, and the path it added it at. */
+export interface BlobAddition {
+  readonly commit: string;
+  readonly path: string;
+}
+
+/**
+ * The commits whose tree holds `blob` at a path where their parents' trees do not, every
+ * branch, tag, stash and reflog entry included, ancestors before their descendants.
+ *
+ * `git log --find-object` alone lists the commits that delete the blob as well as those that
+ * add it, and orders commits of equal date arbitrarily (scripts often commit within one
+ * second), so its last line may name the deletion. Here the raw diff says which side holds the
+ * blob, and `--topo-order --reverse` orders by ancestry, not date. A merge is diffed against
+ * its first parent (so a stash's work-tree commit is seen), and kept only when no other
+ * parent held the blob at that path either: a merge that merely brings a branch's addition
+ * in did not add it.
+ */
+export async function commitsAddingBlob(repository: string, blob: string): Promise<BlobAddition[]> {
+  const output = await runGit(repository, [
+    'log',
+    '--all',
+    '--reflog',
+    '--topo-order',
+    '--reverse',
+    '--root',
+    '--diff-merges=first-parent',
+    '--no-renames',
+    '--raw',
+    '--no-abbrev',
+    '--no-color',
+    '--no-show-signature',
+    '-z',
+    '--format=%x01%H %P',
+    `--find-object=${blob}`,
+  ]);
+  const additions: BlobAddition[] = [];
+  for (const entry of output.toString('utf8').split('\x01')) {
+    const fields = entry.split('\0');
+    const [commit = '', ...parents] = (fields[0] ?? '').trim().split(' ').filter((part) => part !== '');
+    if (commit === '') continue;
+    // Raw diff entries, each ":<modes> <old id> <new id> <status>" then the path, NUL-separated.
+    for (let index = 1; index + 1 < fields.length; index += 1) {
+      const meta = (fields[index] ?? '').trim();
+      if (!meta.startsWith(':')) continue;
+      const path = fields[index + 1] ?? '';
+      index += 1;
+      if (meta.split(' ')[3] !== blob) continue;
+      if (await anyParentHolds(repository, parents.slice(1), path, blob)) continue;
+      if (!additions.some((added) => added.commit === commit && added.path === path)) additions.push({ commit, path });
+    }
+  }
+  return additions;
+}
+
+async function anyParentHolds(repository: string, parents: readonly string[], path: string, blob: string): Promise<boolean> {
+  for (const parent of parents) {
+    const held = await runGit(repository, ['rev-parse', '--verify', '--quiet', `${parent}:${path}`]).catch(() => undefined);
+    if (held?.toString('utf8').trim() === blob) return true;
+  }
+  return false;
 }
 
 /** The top-level directory of the work tree holding `dir`. @throws GitError outside one. */

@@ -130,3 +130,94 @@ describe('keys scan', () => {
     }
   });
 });
+
+/**
+ * A repository made by a script: every commit has the same author and committer date, so
+ * `git log` cannot order them by time. The commits that added a key are found by what their
+ * trees hold, ancestors first; a merge that brings a branch in is not one of them.
+ */
+describe('keys scan --git: which commit added a key', () => {
+  const sameSecond = {
+    GIT_AUTHOR_DATE: '2024-01-01T00:00:00Z',
+    GIT_COMMITTER_DATE: '2024-01-01T00:00:00Z',
+  };
+  const addedThenDeleted = generateApiKey().key;
+  const onBranch = generateApiKey().key;
+  const stashedStaged = generateApiKey().key;
+  const stashedUnstaged = generateApiKey().key;
+  const stashedUntracked = generateApiKey().key;
+  const stagedOnly = generateApiKey().key;
+  let scripted: string;
+  const commits: Record<string, string> = {};
+
+  const run = (...args: string[]): string =>
+    execFileSync('git', args, {
+      cwd: scripted,
+      encoding: 'utf8',
+      env: { ...process.env, ...sameSecond, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' },
+    }).trim();
+  const commit = (name: string): void => {
+    run('commit', '-q', '-m', name);
+    commits[name] = run('rev-parse', 'HEAD');
+  };
+
+  before(() => {
+    scripted = mkdtempSync(join(tmpdir(), 'fraiseql-ts-leak-same-date-'));
+    run('init', '-q', '-b', 'main');
+    writeFileSync(join(scripted, 'README.md'), 'base\n');
+    run('add', '.');
+    commit('base');
+    writeFileSync(join(scripted, '.env'), `API_KEY=${addedThenDeleted}\n`);
+    run('add', '.env');
+    commit('add');
+    run('rm', '-q', '.env');
+    commit('delete');
+    writeFileSync(join(scripted, 'other.txt'), 'unrelated\n');
+    run('add', 'other.txt');
+    commit('unrelated');
+    // The same file version added again later, at another path: a second adding commit.
+    writeFileSync(join(scripted, 'config.env'), `API_KEY=${addedThenDeleted}\n`);
+    run('add', 'config.env');
+    commit('add again');
+    // A key added on a branch, then merged: the branch commit added it, the merge did not.
+    run('checkout', '-q', '-b', 'side', commits['base'] ?? '');
+    writeFileSync(join(scripted, 'side.txt'), `${onBranch}\n`);
+    run('add', 'side.txt');
+    commit('side');
+    run('checkout', '-q', 'main');
+    run('merge', '-q', '--no-edit', 'side');
+    commits['merge'] = run('rev-parse', 'HEAD');
+    // Three stashes: a staged new file, an unstaged change, an untracked file (-u).
+    writeFileSync(join(scripted, 'staged.txt'), `${stashedStaged}\n`);
+    run('add', 'staged.txt');
+    run('stash', '-q');
+    writeFileSync(join(scripted, 'README.md'), `base\n${stashedUnstaged}\n`);
+    run('stash', '-q');
+    writeFileSync(join(scripted, 'untracked.txt'), `${stashedUntracked}\n`);
+    run('stash', '-q', '-u');
+    // Staged, in no commit.
+    writeFileSync(join(scripted, 'index-only.txt'), `${stagedOnly}\n`);
+    run('add', 'index-only.txt');
+  });
+  after(() => {
+    rmSync(scripted, { recursive: true, force: true });
+  });
+
+  const locationsOf = async (key: string): Promise<readonly unknown[]> => {
+    const report = await scanForLeakedKeys({ paths: [scripted], git: true, revoke: false, source: fakeSource([], []), relativeTo: scripted });
+    return report.keys.find((item) => item.label.startsWith(key.slice(0, 12)))?.locations.filter((location) => location.kind === 'git') ?? [];
+  };
+
+  test('the commits that added a key, earliest first; never the one that deleted it', async () => {
+    assert.deepEqual(await locationsOf(addedThenDeleted), [
+      { kind: 'git', repository: '.', commit: commits['add'], path: '.env', line: 1 },
+      { kind: 'git', repository: '.', commit: commits['add again'], path: 'config.env', line: 1 },
+    ]);
+  });
+
+  test('a key merged in from a branch: the branch commit, not the merge', async () => {
+    assert.deepEqual(await locationsOf(onBranch), [
+      { kind: 'git', repository: '.', commit: commits['side'], path: 'side.txt', line: 1 },
+    ]);
+  });
+});
