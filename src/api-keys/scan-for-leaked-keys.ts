@@ -12,8 +12,10 @@ export type LeakLocation =
   | {
       readonly kind: 'git';
       readonly repository: string;
-      /** The commit that added the file version; undefined when only staged. */
+      /** A commit that added the file version; undefined when only staged. */
       readonly commit: string | undefined;
+      /** The stash entry (`stash@{0}`) the commit belongs to, when it is a stash's. */
+      readonly stash?: string;
       readonly path: string;
       readonly line: number;
     };
@@ -91,6 +93,7 @@ export async function scanForLeakedKeys(options: LeakScanOptions): Promise<LeakS
           kind: 'git',
           repository: shown(repository),
           commit: finding.commit,
+          ...(finding.stash === undefined ? {} : { stash: finding.stash }),
           path: finding.path,
           line: finding.line,
         });

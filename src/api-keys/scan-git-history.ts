@@ -14,6 +14,8 @@ export interface GitFinding extends KeyInText {
    * parents' trees do not. Undefined when no commit holds it (staged only).
    */
   readonly commit: string | undefined;
+  /** The stash entry `commit` belongs to (`stash@{0}`), when it is one of a stash's commits. */
+  readonly stash?: string;
 }
 
 /** Options of `scanGitHistory`. */
@@ -28,7 +30,7 @@ export interface ScanGitOptions {
  * index (staged but not committed), so a key committed and later deleted is still found. Each
  * distinct blob is read once (`git cat-file --batch`); for blobs holding a key, the commits
  * that added them are looked up (`commitsAddingBlob`), one finding per commit, the earliest
- * ancestor first.
+ * ancestor first. Commits of a stash are named by their entry (`stash@{0}`).
  */
 export async function scanGitHistory(dir: string, options: ScanGitOptions = {}): Promise<GitFinding[]> {
   const maxBytes = options.maxBlobBytes ?? 50 * 1024 * 1024;
@@ -62,6 +64,7 @@ export async function scanGitHistory(dir: string, options: ScanGitOptions = {}):
     onStdout: (chunk) => reader.push(chunk),
   });
 
+  const stashes = await stashEntries(repository);
   const findings: GitFinding[] = [];
   for (const [blob, found] of hits) {
     const additions = await commitsAddingBlob(repository, blob);
@@ -70,7 +73,10 @@ export async function scanGitHistory(dir: string, options: ScanGitOptions = {}):
       continue;
     }
     for (const { commit, path } of additions) {
-      for (const item of found) findings.push({ ...item, repository, path, blob, commit });
+      const stash = stashes.get(commit);
+      for (const item of found) {
+        findings.push({ ...item, repository, path, blob, commit, ...(stash === undefined ? {} : { stash }) });
+      }
     }
   }
   return findings;
@@ -137,6 +143,24 @@ async function anyParentHolds(repository: string, parents: readonly string[], pa
     if (held?.toString('utf8').trim() === blob) return true;
   }
   return false;
+}
+
+/**
+ * The stash entry (`stash@{0}`, ...) of each commit a stash is made of: its work-tree commit,
+ * and its index and untracked-files commits (second and third parents). Empty without a stash.
+ */
+async function stashEntries(repository: string): Promise<Map<string, string>> {
+  const entries = new Map<string, string>();
+  const ref = (await runGit(repository, ['for-each-ref', '--format=%(refname)', 'refs/stash'])).toString('utf8').trim();
+  if (ref === '') return entries;
+  // Newest first, as `git stash list` numbers them.
+  const log = await runGit(repository, ['log', '--walk-reflogs', '--no-show-signature', '--format=%H %P', 'refs/stash']);
+  const lines = log.toString('utf8').split('\n').filter((line) => line !== '');
+  lines.forEach((line, index) => {
+    const [workTree = '', , ...own] = line.split(' ');
+    for (const commit of [workTree, ...own]) if (!entries.has(commit)) entries.set(commit, `stash@{${index}}`);
+  });
+  return entries;
 }
 
 /** The top-level directory of the work tree holding `dir`. @throws GitError outside one. */

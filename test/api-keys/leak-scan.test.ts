@@ -16,6 +16,7 @@ import { randomBase62 } from '../../src/api-keys/base62.ts';
 import type { KeyStatusReport, KeyStatusSource } from '../../src/api-keys/key-status-source.ts';
 import { GitError } from '../../src/api-keys/run-git.ts';
 import { leakScanExitCode, scanForLeakedKeys } from '../../src/api-keys/scan-for-leaked-keys.ts';
+import { leakScanReportText } from '../../src/cli/commands/keys-scan.ts';
 
 const committedThenDeleted = generateApiKey().key;
 const inWorkingTree = generateApiKey().key;
@@ -134,7 +135,8 @@ describe('keys scan', () => {
 /**
  * A repository made by a script: every commit has the same author and committer date, so
  * `git log` cannot order them by time. The commits that added a key are found by what their
- * trees hold, ancestors first; a merge that brings a branch in is not one of them.
+ * trees hold, ancestors first; a merge that brings a branch in is not one of them; keys only in
+ * a stash are named by their stash entry.
  */
 describe('keys scan --git: which commit added a key', () => {
   const sameSecond = {
@@ -219,5 +221,25 @@ describe('keys scan --git: which commit added a key', () => {
     assert.deepEqual(await locationsOf(onBranch), [
       { kind: 'git', repository: '.', commit: commits['side'], path: 'side.txt', line: 1 },
     ]);
+  });
+
+  test('keys only in a stash are named by their stash entry; a key only staged is staged', async () => {
+    const [staged, unstaged, untracked] = [await locationsOf(stashedStaged), await locationsOf(stashedUnstaged), await locationsOf(stashedUntracked)];
+    const stashOf = (locations: readonly unknown[]): unknown[] =>
+      locations.map((location) => {
+        const { stash, path, line } = location as { stash?: string; path: string; line: number };
+        return { stash, path, line };
+      });
+    assert.deepEqual(stashOf(untracked), [{ stash: 'stash@{0}', path: 'untracked.txt', line: 1 }]);
+    assert.deepEqual(stashOf(unstaged), [{ stash: 'stash@{1}', path: 'README.md', line: 2 }]);
+    assert.deepEqual(stashOf(staged), [{ stash: 'stash@{2}', path: 'staged.txt', line: 1 }]);
+    assert.deepEqual(await locationsOf(stagedOnly), [
+      { kind: 'git', repository: '.', commit: undefined, path: 'index-only.txt', line: 1 },
+    ]);
+
+    const report = await scanForLeakedKeys({ paths: [scripted], git: true, revoke: false, source: fakeSource([], []), relativeTo: scripted });
+    const text = leakScanReportText(report, false);
+    assert.match(text, /git {2}stash@\{1\} \(stash commit [0-9a-f]{12}\) README\.md:2/);
+    assert.match(text, /git {2}staged \(in the index, in no commit\) index-only\.txt:1/);
   });
 });

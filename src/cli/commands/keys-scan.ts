@@ -60,11 +60,12 @@ export async function runKeysScan(
   } finally {
     await backend.close();
   }
-  io.stdout(options.json === true ? `${JSON.stringify(report, null, 2)}\n` : reportText(report, options.revoke === true));
+  io.stdout(options.json === true ? `${JSON.stringify(report, null, 2)}\n` : leakScanReportText(report, options.revoke === true));
   return leakScanExitCode(report);
 }
 
-function reportText(report: LeakScanReport, revoking: boolean): string {
+/** The scan report as `keys scan` prints it: one block per key, then a summary line. */
+export function leakScanReportText(report: LeakScanReport, revoking: boolean): string {
   const lines: string[] = [];
   for (const key of report.keys) lines.push(...keyLines(key));
   for (const item of report.skipped) lines.push(`skipped ${item.path}: ${item.why}`);
@@ -104,6 +105,12 @@ function locationText(location: LeakLocation): string {
     case 'file':
       return `file ${location.path}:${location.line}`;
     case 'git':
-      return `git  ${location.commit === undefined ? 'staged' : `commit ${location.commit.slice(0, 12)}`} ${location.path}:${location.line} (in ${location.repository})`;
+      return `git  ${gitPlace(location.commit, location.stash)} ${location.path}:${location.line} (in ${location.repository})`;
   }
+}
+
+/** Where in a repository: a commit, a stash entry (and its commit), or the index only. */
+function gitPlace(commit: string | undefined, stash: string | undefined): string {
+  if (commit === undefined) return 'staged (in the index, in no commit)';
+  return stash === undefined ? `commit ${commit.slice(0, 12)}` : `${stash} (stash commit ${commit.slice(0, 12)})`;
 }
