@@ -19,6 +19,7 @@ import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { DataDirLockedError } from '../../db/data-dir-lock.ts';
 import type { Database } from '../../db/database.ts';
 import { openDatabase } from '../../db/open-database.ts';
+import type { ProjectNeed } from '../project-directory.ts';
 import { CommandError } from '../run-command.ts';
 import { explicitServerUrl, serverHoldingDataDir } from '../server-holding-data-dir.ts';
 
@@ -28,6 +29,17 @@ export interface KeysBackend {
   readonly status: KeyStatusSource;
   close(): Promise<void>;
 }
+
+/**
+ * What the `keys` commands need when run outside a directory holding `fraiseql.toml`: the
+ * project's database (`DATABASE_URL`) and the secret its keys are hashed with
+ * (`API_KEY_SECRET`). Without them a command would create an empty embedded database and a
+ * development secret in `./.fraiseql`, and report on those.
+ */
+export const KEYS_PROJECT_NEED: ProjectNeed = {
+  settings: ['DATABASE_URL', 'API_KEY_SECRET'],
+  without: 'there is no project database to manage or check API keys in',
+};
 
 /** Options shared by every `keys` subcommand. */
 export interface KeysBackendOptions {
@@ -100,6 +112,19 @@ export async function openKeyStatusSource(config: ResolvedConfig, options: KeysB
     const status = noStatusSource(`the project's database cannot be read: ${why}`);
     return { administration: unavailable(why), status, close: async () => undefined };
   }
+}
+
+/**
+ * `keys scan` outside a project: keys are still found by their checksum, but nothing is opened
+ * or created to ask about them, so each is `unknown` (and the scan exits 2 when it finds one).
+ */
+export function noProjectStatusSource(): KeysBackend {
+  const why = 'no project was found, so whether it is active could not be checked: pass --dir <project>';
+  return {
+    administration: unavailable(why),
+    status: { ...noStatusSource(why), description: 'nowhere, no project was found' },
+    close: async () => undefined,
+  };
 }
 
 async function throughServer(config: ResolvedConfig, baseUrl: string, locked: DataDirLockedError): Promise<KeysBackend> {

@@ -10,8 +10,9 @@ import {
 } from '../../api-keys/scan-for-leaked-keys.ts';
 import type { KeyStatusReport } from '../../api-keys/key-status-source.ts';
 import { loadConfig } from '../../config/load-config.ts';
+import { hasProject, noProjectMessage, refuseWithoutProject } from '../project-directory.ts';
 import { CommandError } from '../run-command.ts';
-import { openKeyStatusSource } from './keys-backend.ts';
+import { KEYS_PROJECT_NEED, noProjectStatusSource, openKeyStatusSource, type KeysBackend } from './keys-backend.ts';
 import type { KeysCommandIo } from './keys.ts';
 
 /** `keys scan` options. */
@@ -42,8 +43,7 @@ export async function runKeysScan(
   options: KeysScanOptions,
   io: KeysCommandIo = PROCESS_IO,
 ): Promise<number> {
-  const config = loadConfig({ dir: options.dir, ...(io.env === undefined ? {} : { env: io.env }) });
-  const backend = await openKeyStatusSource(config, options.server === undefined ? {} : { server: options.server });
+  const backend = await statusBackend(options, io);
   let report: LeakScanReport;
   try {
     report = await scanForLeakedKeys({
@@ -62,6 +62,26 @@ export async function runKeysScan(
   }
   io.stdout(options.json === true ? `${JSON.stringify(report, null, 2)}\n` : leakScanReportText(report, options.revoke === true));
   return leakScanExitCode(report);
+}
+
+/**
+ * Where the scan asks whether keys are active: the project's database or server. Outside a
+ * project the files are still scanned (keys are recognised by their checksum alone), but
+ * nothing is opened or created to ask about them: each key found is `unknown`, so the scan
+ * exits 2 when it finds one. `--revoke` needs the project, and is refused without one.
+ */
+async function statusBackend(options: KeysScanOptions, io: KeysCommandIo): Promise<KeysBackend> {
+  const env = io.env ?? process.env;
+  if (!hasProject(options.dir, KEYS_PROJECT_NEED, env)) {
+    if (options.revoke === true) refuseWithoutProject(options.dir, KEYS_PROJECT_NEED, env, 2);
+    io.stderr(
+      `fraiseql-ts: ${noProjectMessage(options.dir, KEYS_PROJECT_NEED, env)} Scanning by checksum only: whether a key ` +
+        'found is active cannot be checked. Pass --dir <project> to check it.\n',
+    );
+    return noProjectStatusSource();
+  }
+  const config = loadConfig({ dir: options.dir, ...(io.env === undefined ? {} : { env: io.env }) });
+  return openKeyStatusSource(config, options.server === undefined ? {} : { server: options.server });
 }
 
 /** The scan report as `keys scan` prints it: one block per key, then a summary line. */

@@ -1,7 +1,8 @@
 import { KeyAdministrationError, type KeyView } from '../../api-keys/key-administration.ts';
 import { loadConfig } from '../../config/load-config.ts';
+import { refuseWithoutProject } from '../project-directory.ts';
 import { CommandError } from '../run-command.ts';
-import { openKeysBackend, type KeysBackend } from './keys-backend.ts';
+import { KEYS_PROJECT_NEED, openKeysBackend, type KeysBackend } from './keys-backend.ts';
 
 /** Options shared by `keys create|list|rotate|revoke`. */
 export interface KeysCommandOptions {
@@ -140,6 +141,7 @@ async function withBackend(
   io: KeysCommandIo,
   action: (backend: KeysBackend) => Promise<number>,
 ): Promise<number> {
+  refuseWithoutProject(options.dir, KEYS_PROJECT_NEED, io.env ?? process.env);
   const config = loadConfig({ dir: options.dir, ...(io.env === undefined ? {} : { env: io.env }) });
   const backend = await openKeysBackend(config, options.server === undefined ? {} : { server: options.server });
   try {

@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 
 import { authSetupFromConfig, tokenIdRuleFromConfig } from '../../config/auth-options-from-config.ts';
 import { loadConfig } from '../../config/load-config.ts';
-import { CommandError } from '../run-command.ts';
+import { refuseWithoutProject, type ProjectNeed } from '../project-directory.ts';
 import { runTokenInspect, type TokenCommandIo } from './token-inspect.ts';
 import { runTokenIssue, type TokenIssueArgs } from './token-issue.ts';
 
@@ -12,17 +11,13 @@ import { runTokenIssue, type TokenIssueArgs } from './token-issue.ts';
  * secret in that directory, one no server uses: the token it issues would be refused and
  * `inspect` would judge against the wrong key. Refused, naming the usual cause (no --dir).
  */
-function refuseWithoutProject(dir: string): void {
-  if (existsSync(join(dir, 'fraiseql.toml')) || (process.env.JWT_SECRET ?? '') !== '') return;
-  throw new CommandError(
-    `No fraiseql.toml in ${resolve(dir)}, and JWT_SECRET is not set, so there is no secret to ` +
-      'sign or check tokens with. Run the command in the project directory or pass --dir ' +
-      '<project> (for the bundled example: --dir examples/blog), or set JWT_SECRET.',
-  );
-}
+const TOKEN_NEED: ProjectNeed = {
+  settings: ['JWT_SECRET'],
+  without: 'there is no secret to sign or check tokens with',
+};
 
 function ioFor(dir: string): TokenCommandIo {
-  refuseWithoutProject(dir);
+  refuseWithoutProject(dir, TOKEN_NEED);
   const config = loadConfig({ dir });
   return {
     stdout: (text) => void process.stdout.write(text),
