@@ -51,6 +51,13 @@ export interface ObjectTypeOptions {
   readonly isError?: boolean;
   /** FraiseQL Relay flag (accepted and reported as ignored by fraiseql-ts). Default false. */
   readonly relay?: boolean;
+  /**
+   * Rows of this type belong to a tenant: every query and mutation returning it injects
+   * `tenant_id` from the token's `tenant_id` claim (unless it injects `tenant_id` itself), and
+   * a token without the claim is refused. Written as `tenant_scoped` in schema.json. Default
+   * false.
+   */
+  readonly tenantScoped?: boolean;
 }
 
 /** A declared object type, ready for `defineSchema`. */
@@ -60,7 +67,15 @@ export interface ObjectTypeDeclaration {
   readonly json: SchemaJsonType;
 }
 
-const TYPE_OPTIONS = ['fields', 'sqlSource', 'description', 'requiresRole', 'isError', 'relay'];
+const TYPE_OPTIONS = [
+  'fields',
+  'sqlSource',
+  'description',
+  'requiresRole',
+  'isError',
+  'relay',
+  'tenantScoped',
+];
 const FIELD_OPTIONS = [
   'type',
   'description',
@@ -94,6 +109,7 @@ export function type(name: string, options: ObjectTypeOptions): ObjectTypeDeclar
   if (roles !== undefined) json.requires_role = roles;
   if (readFlag(options.isError, where, 'isError') === true) json.is_error = true;
   if (readFlag(options.relay, where, 'relay') === true) json.relay = true;
+  if (readFlag(options.tenantScoped, where, 'tenantScoped') === true) json.tenant_scoped = true;
 
   for (const [fieldName, spec] of Object.entries(options.fields)) {
     json.fields.push(readField(fieldName, spec, `${where} field "${fieldName}"`));

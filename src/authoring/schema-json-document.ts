@@ -40,6 +40,7 @@ export interface SchemaJsonType {
   requires_role?: string | string[];
   is_error?: boolean;
   relay?: boolean;
+  tenant_scoped?: boolean;
   fields: SchemaJsonField[];
 }
 

@@ -18,6 +18,7 @@ import type {
   QualifiedName,
   TypeRef,
 } from './compiled-schema.ts';
+import { returnsTenantScopedType, TENANT_KEY } from './tenant-scope.ts';
 
 /** One thing wrong between the schema and the database, worded as what is wrong and what to do. */
 export interface SchemaProblem {
@@ -54,8 +55,10 @@ export async function loadCatalogForSchema(
 /**
  * Compares a compiled schema with what the database holds: every query's view and its JSONB
  * column, every mutation's function (parameters and return type), the inject keys, and (when the
- * catalog was loaded with request roles) the grants those roles need. Errors first, in schema
- * order.
+ * catalog was loaded with request roles) the grants those roles need. An inject key nothing
+ * reads is a warning, except `tenant_id` on an operation returning a tenant-scoped type: tenant
+ * scoping that filters nothing, or a function that cannot receive the tenant, is an error.
+ * Errors first, in schema order.
  */
 export function checkSchemaAgainstDatabase(
   schema: CompiledSchema,
@@ -65,7 +68,7 @@ export function checkSchemaAgainstDatabase(
   const warnedViews = new Set<string>();
 
   for (const query of Object.values(schema.queries)) {
-    problems.push(...checkQuery(query, catalog, warnedViews));
+    problems.push(...checkQuery(query, schema, catalog, warnedViews));
   }
   for (const mutation of Object.values(schema.mutations)) {
     problems.push(...checkMutation(mutation, schema, catalog));
@@ -96,6 +99,7 @@ export function checkSchemaAgainstDatabase(
 
 function checkQuery(
   query: CompiledQuery,
+  schema: CompiledSchema,
   catalog: DatabaseCatalog,
   warnedViews: Set<string>,
 ): SchemaProblem[] {
@@ -147,9 +151,17 @@ function checkQuery(
     );
   }
 
+  const tenantScoped = returnsTenantScopedType(schema, query.returnType);
   for (const key of Object.keys(query.inject)) {
     const message = unfilteredInjectMessage(query.name, key, relation);
-    if (message !== undefined) problems.push(warning(message));
+    if (message === undefined) continue;
+    // Tenant scoping that filters nothing serves every tenant's rows: that is an error, where
+    // an unread claim elsewhere may be deliberate (a value only a function uses, say).
+    if (tenantScoped && key === TENANT_KEY) {
+      problems.push(error(`${unscopedTenantPreamble(query.returnType)} ${message}`));
+    } else {
+      problems.push(warning(message));
+    }
   }
 
   const viewKey = `${relation.schema}.${relation.name}`;
@@ -258,10 +270,55 @@ function checkMutation(
     });
     return problems;
   }
+  const tenantMiss = unboundTenantMessage(mutation, schema, overloads);
+  if (tenantMiss !== undefined) {
+    // The generic finding (a call by position) would say the same less clearly.
+    problems.push({ operation, severity: 'error', message: tenantMiss });
+    return problems;
+  }
   for (const finding of checkFunctionCall(mutationInputs(mutation, schema), overloads)) {
     problems.push({ operation, ...finding });
   }
   return problems;
+}
+
+/** The opening of every message about tenant scoping that does not scope. */
+function unscopedTenantPreamble(typeName: string): string {
+  return (
+    `${typeName} is tenant_scoped, so ${TENANT_KEY} is injected from the token ` +
+    `(jwt:${TENANT_KEY} unless the operation injects ${TENANT_KEY} itself), but it scopes ` +
+    `nothing here.`
+  );
+}
+
+/**
+ * Why a mutation returning a tenant-scoped type cannot receive the tenant, or undefined when it
+ * can. An injected value reaches a function only as the parameter named after it: a function
+ * without a \`${TENANT_KEY}\` (or \`p_${TENANT_KEY}\`) parameter would still see
+ * \`app.${TENANT_KEY}\`, but nothing can check that it reads it, so such a call is refused, as it
+ * is for any injected key (see \`checkFunctionCall\`).
+ */
+function unboundTenantMessage(
+  mutation: CompiledMutation,
+  schema: CompiledSchema,
+  overloads: readonly FunctionOverload[],
+): string | undefined {
+  if (!returnsTenantScopedType(schema, mutation.returnType)) return undefined;
+  if (!(TENANT_KEY in mutation.inject)) return undefined;
+  const [only, ...others] = overloads;
+  if (only === undefined || others.length > 0) return undefined;
+  const names = new Set([TENANT_KEY, `p_${TENANT_KEY}`]);
+  const receives = only.parameters.some(
+    (parameter) =>
+      parameter.mode !== 'out' && parameter.mode !== 'table' && names.has(parameter.name),
+  );
+  if (receives) return undefined;
+  return (
+    `${unscopedTenantPreamble(mutation.returnType)} ${only.signature} has no parameter ` +
+    `${TENANT_KEY} or p_${TENANT_KEY}, and an injected value is only passed to the parameter ` +
+    `named after it. Add a parameter p_${TENANT_KEY} and write it with the row (or check the ` +
+    `row belongs to it), so that a caller can only write to their own tenant.`
+  );
 }
 
 /**

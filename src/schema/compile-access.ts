@@ -52,12 +52,15 @@ export interface DeclaredAccess {
 /**
  * Checks and compiles an operation's access rule. A public operation that also requires a scope
  * or role, or injects token claims, contradicts itself; it is refused rather than guessed at.
+ * `tenantScopedType` names the returned type when it is tenant-scoped (the operation then
+ * injects `tenant_id`), so that the refusal of a public one says why.
  */
 export function compileOperationAccess(
   ctx: CompileContext,
   declared: DeclaredAccess,
   injectKeys: readonly string[],
   where: string,
+  tenantScopedType?: string,
 ): OperationAccess {
   checkScopes(ctx, declared.requires_scope, `${where}.requires_scope`);
   checkRoles(ctx, declared.requires_role, `${where}.requires_role`);
@@ -75,7 +78,12 @@ export function compileOperationAccess(
         'a public operation cannot also require a permission (anonymous callers have no subject to look up): remove "public" or requires_permission',
       );
     }
-    if (injectKeys.length > 0) {
+    if (tenantScopedType !== undefined) {
+      ctx.problem(
+        `${where}.public`,
+        `a public operation cannot return "${tenantScopedType}", which is tenant_scoped: its rows are filtered by the caller's tenant_id claim, and anonymous callers have none. Remove "public", or return a type that is not tenant-scoped`,
+      );
+    } else if (injectKeys.length > 0) {
       ctx.problem(
         `${where}.public`,
         `a public operation cannot inject token claims (${injectKeys.join(', ')}): anonymous callers have none. Remove "public" or the inject`,

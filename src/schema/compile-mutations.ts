@@ -6,6 +6,7 @@ import type { CompiledMutation, CompiledSchema, QualifiedName } from './compiled
 import type { IrMutation } from './schema-json-shapes.ts';
 import { parseQualifiedName } from './sql-identifier.ts';
 import { toStorageKey } from './storage-key.ts';
+import { isTenantScopedType, tenantScopeLayers } from './tenant-scope.ts';
 
 type Operation = CompiledMutation['operation'];
 
@@ -80,12 +81,19 @@ function compileMutation(
     [
       { origin: 'inject_defaults.base', entries: ctx.ir.inject_defaults?.base ?? {} },
       { origin: 'inject_defaults.mutations', entries: ctx.ir.inject_defaults?.mutations ?? {} },
+      ...tenantScopeLayers(ctx, shape?.typeName),
       { origin: `${where}.inject_params`, entries: mutation.inject_params },
     ],
     args.keys,
     `mutation "${mutation.name}"`,
   );
-  const access = compileOperationAccess(ctx, mutation, Object.keys(inject), where);
+  const access = compileOperationAccess(
+    ctx,
+    mutation,
+    Object.keys(inject),
+    where,
+    isTenantScopedType(ctx, shape?.typeName) ? shape?.typeName : undefined,
+  );
 
   if (shape === undefined || sqlFunction === undefined || operation === undefined) return undefined;
   return {

@@ -5,6 +5,7 @@ import { identifierMessage } from './compile-types.ts';
 import type { AutoParams, CompiledQuery, QualifiedName } from './compiled-schema.ts';
 import type { IrArgument, IrQuery } from './schema-json-shapes.ts';
 import { isSqlIdentifier, parseQualifiedName } from './sql-identifier.ts';
+import { isTenantScopedType, tenantScopeLayers } from './tenant-scope.ts';
 
 type AutoParamName = keyof AutoParams;
 type MutableAutoParams = { -readonly [Name in AutoParamName]: boolean };
@@ -85,12 +86,19 @@ function compileQuery(
     [
       { origin: 'inject_defaults.base', entries: ctx.ir.inject_defaults?.base ?? {} },
       { origin: 'inject_defaults.queries', entries: ctx.ir.inject_defaults?.queries ?? {} },
+      ...tenantScopeLayers(ctx, shape?.typeName),
       { origin: `${where}.inject_params`, entries: query.inject_params },
     ],
     args.keys,
     `query "${query.name}"`,
   );
-  const access = compileOperationAccess(ctx, query, Object.keys(inject), where);
+  const access = compileOperationAccess(
+    ctx,
+    query,
+    Object.keys(inject),
+    where,
+    isTenantScopedType(ctx, shape?.typeName) ? shape?.typeName : undefined,
+  );
 
   if (returnsList && !autoParams.limit) {
     ctx.warn(

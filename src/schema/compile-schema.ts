@@ -12,6 +12,7 @@ import { computeContentHash } from './content-hash.ts';
 import { findInjectKeyConflicts } from './find-inject-key-conflicts.ts';
 import { SchemaCompileError } from './schema-compile-error.ts';
 import { parseSchemaJson, type ParsedSchemaJson } from './schema-json.ts';
+import { warnUnscopedTenantFields } from './tenant-scope.ts';
 
 /** Options that come from the project (`fraiseql.toml`) rather than from `schema.json`. */
 export interface CompileOptions {
@@ -64,6 +65,7 @@ export function compileSchema(
   registerNamedTypes(ctx);
   const enums = compileEnums(ctx);
   const types = compileObjectTypes(ctx);
+  warnUnscopedTenantFields(ctx, types);
   const inputTypes = compileInputTypes(ctx);
   const queries = compileQueries(ctx, listDefaults(ir.query_defaults, options.queryDefaults));
   const mutations = compileMutations(ctx, inputTypes);

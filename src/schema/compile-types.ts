@@ -147,6 +147,7 @@ function compileObjectType(ctx: CompileContext, item: IrObjectType): CompiledObj
     fields,
     requiresRole: [...new Set(item.requires_role)],
     isError: item.is_error,
+    ...(item.tenant_scoped ? { tenantScoped: true } : {}),
   };
 }
 

@@ -59,6 +59,7 @@ const objectType: z.ZodType<CompiledObjectType> = z.strictObject({
   fields: z.array(field),
   requiresRole: roles,
   isError: z.boolean(),
+  tenantScoped: z.literal(true).optional(),
 });
 
 const enumType: z.ZodType<CompiledEnum> = z.strictObject({

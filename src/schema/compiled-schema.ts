@@ -66,6 +66,12 @@ export interface CompiledObjectType {
   readonly requiresRole: readonly string[];
   /** Marks a type used to report a mutation failure as data. */
   readonly isError: boolean;
+  /**
+   * FraiseQL's `tenant_scoped`: every operation returning this type injects `tenant_id` from
+   * the `jwt:tenant_id` claim unless it injects `tenant_id` itself. Present only when true, so
+   * schemas without tenant scoping compile to the same file (and hash) as before.
+   */
+  readonly tenantScoped?: true;
 }
 
 export interface CompiledEnum {

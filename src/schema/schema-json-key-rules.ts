@@ -61,6 +61,7 @@ export const SECURITY_KEYS: Readonly<Record<string, string>> = {
   inject_params: 'queries and mutations',
   public: 'queries and mutations',
   on_deny: 'fields',
+  tenant_scoped: 'types',
 };
 
 const USE_REQUIRES_SCOPE =
@@ -158,8 +159,6 @@ export const KEY_RULES: Readonly<Record<ObjectKind, KeyRule>> = {
       is_input: 'declare input objects in "input_types"',
       subscribable_tables: 'subscriptions are not supported yet',
       subscribable_pre_image: 'subscriptions are not supported yet',
-      tenant_scoped:
-        'tenant scoping is not automatic: scope each operation with inject_params (e.g. {"tenant_id": "jwt:tenant_id"}) or a row-level security policy',
     },
     refused: {},
     children: { fields: 'field' },

@@ -90,6 +90,7 @@ export const objectTypeShape = z.object({
   sql_source: optionalText,
   requires_role: stringOrList,
   is_error: falseByDefault,
+  tenant_scoped: falseByDefault,
 });
 
 export const enumValueShape = z.object({ name, description: optionalText });

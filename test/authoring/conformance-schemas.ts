@@ -167,3 +167,13 @@ export function golden05Schema(): SchemaDefinition {
     ],
   });
 }
+
+/** FraiseQL's golden/06-tenant-scoped.json, written with the authoring API. */
+export function golden06Schema(): SchemaDefinition {
+  const Invoice = type('Invoice', {
+    sqlSource: 'v_invoice',
+    fields: { id: 'ID!', amount: 'Float!', tenant_id: 'String!' },
+    tenantScoped: true,
+  });
+  return defineSchema({ types: [Invoice] });
+}

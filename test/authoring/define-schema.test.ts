@@ -19,6 +19,7 @@ import {
   fullSchema,
   golden01Schema,
   golden05Schema,
+  golden06Schema,
   minimalSchema,
 } from './conformance-schemas.ts';
 
@@ -109,10 +110,11 @@ test('conformance/full.json is reproduced exactly', () => {
   assert.deepEqual(fullSchema().toSchemaJson(), fixture('conformance/full.json'));
 });
 
-test('golden/01 and golden/05 are reproduced as equivalent IR', () => {
+test('golden/01, golden/05 and golden/06 are reproduced as equivalent IR', () => {
   const cases = [
     [golden01Schema(), 'golden/01-basic-query-mutation.json'],
     [golden05Schema(), 'golden/05-security-inject-cache.json'],
+    [golden06Schema(), 'golden/06-tenant-scoped.json'],
   ] as const;
   for (const [authored, path] of cases) {
     // The golden files carry no "version"; ours always says 2.0.0. Everything else must match.
@@ -220,4 +222,57 @@ test('inject defaults, query defaults and naming convention are written', () => 
   assert.deepEqual(schema.queries.users?.inject, {
     tenant_id: { source: 'jwt', path: ['tenant_id'] },
   });
+});
+
+test('tenantScoped writes tenant_scoped; operations returning the type inject tenant_id', () => {
+  const Invoice = type('Invoice', {
+    sqlSource: 'v_invoice',
+    fields: { id: 'ID!', amount: 'Float!' },
+    tenantScoped: true,
+  });
+  const Note = type('Note', { sqlSource: 'v_note', fields: { id: 'ID!' }, tenantScoped: false });
+  const schema = defineSchema({
+    types: [Invoice, Note],
+    queries: [
+      query('invoices', { returns: '[Invoice!]!' }),
+      query('notes', { returns: '[Note!]!' }),
+    ],
+    mutations: [
+      mutation('addInvoice', {
+        returns: 'Invoice!',
+        sqlSource: 'fn_add_invoice',
+        args: { amount: 'Float!' },
+      }),
+    ],
+  });
+  const json = schema.toSchemaJson();
+  assert.equal(json.types[0]?.tenant_scoped, true);
+  assert.equal('tenant_scoped' in (json.types[1] ?? {}), false);
+
+  const compiled = compileSchemaJson(json);
+  const fromTenantClaim = { tenant_id: { source: 'jwt', path: ['tenant_id'] } };
+  assert.deepEqual(compiled.schema.queries.invoices?.inject, fromTenantClaim);
+  assert.deepEqual(compiled.schema.mutations.addInvoice?.inject, fromTenantClaim);
+  assert.deepEqual(compiled.schema.queries.notes?.inject, {});
+  assert.deepEqual(compiled.ignoredKeys, []);
+
+  assert.throws(
+    () => type('Bad', { fields: { id: 'ID!' }, tenantScoped: 'yes' as unknown as boolean }),
+    (error: unknown) =>
+      error instanceof SchemaAuthoringError &&
+      /"tenantScoped" must be true or false/.test(error.message),
+  );
+  // A public query cannot return a tenant-scoped type: anonymous callers have no tenant.
+  assert.throws(
+    () =>
+      defineSchema({
+        types: [Invoice],
+        queries: [query('open', { returns: '[Invoice!]!', public: true })],
+      }),
+    (error: unknown) =>
+      error instanceof SchemaCompileError &&
+      error.problems.some((problem) =>
+        /cannot return "Invoice", which is tenant_scoped/.test(problem.message),
+      ),
+  );
 });

@@ -139,6 +139,42 @@ describe(`migrate and compile --database (${postgres ? 'PostgreSQL' : 'embedded'
       }
     },
   );
+
+  test(
+    'compile --database refuses tenant scoping that nothing in the database reads, exit 1',
+    LONG,
+    async () => {
+      const schemaPath = join(project.dir, 'schema.ts');
+      const source = readFileSync(schemaPath, 'utf8');
+      const scoped = source.replace(
+        "sqlSource: 'v_user',\n  fields:",
+        "sqlSource: 'v_user',\n  tenantScoped: true,\n  fields:",
+      );
+      assert.notEqual(scoped, source);
+      writeFileSync(schemaPath, scoped);
+      try {
+        const result = await runCli(['compile', '--database', '--check'], {
+          cwd: project.dir,
+          env,
+        });
+        assert.equal(result.code, 1, result.stdout + result.stderr);
+        // v_user has no tenant_id column and nothing it reads reads app.tenant_id.
+        for (const query of ['users', 'user_by_email']) {
+          assert.match(
+            result.stdout,
+            new RegExp(
+              `^error: query ${query}: User is tenant_scoped, so tenant_id is injected from the ` +
+                `token .*Nothing filters the rows of query ${query} by the injected claim tenant_id`,
+              'm',
+            ),
+          );
+        }
+        assert.match(result.stdout, /Check failed; nothing written\./);
+      } finally {
+        writeFileSync(schemaPath, source);
+      }
+    },
+  );
 });
 
 describe(`serve (${postgres ? 'PostgreSQL' : 'embedded'})`, () => {

@@ -30,13 +30,10 @@ test('text input is parsed as JSON, and bad JSON is a problem at the document', 
   );
 });
 
-test('golden/06 tenant_scoped is accepted and reported as ignored', () => {
-  const { ignoredKeys } = parseSchemaJson(fixture('golden/06-tenant-scoped.json'));
-  assert.deepEqual(
-    ignoredKeys.map((key) => key.path),
-    ['types[Invoice].tenant_scoped'],
-  );
-  assert.match(ignoredKeys[0]?.reason ?? '', /inject_params/);
+test('golden/06 tenant_scoped is read, not ignored', () => {
+  const { ir, ignoredKeys } = parseSchemaJson(fixture('golden/06-tenant-scoped.json'));
+  assert.deepEqual(ignoredKeys, []);
+  assert.equal(ir.types[0]?.tenant_scoped, true);
 });
 
 test("full.json's vector, relay and cache keys are reported as ignored, sorted by path", () => {
