@@ -37,8 +37,7 @@ function post(body: unknown, headers: Record<string, string> = {}): Promise<Exch
 
 
 describe('document limits (defaults)', () => {
-  test('more aliases than max_aliases (30) is refused before any SQL', async () => {
-    // Aliases of __typename are free (graphql-armor's allow list); aliases of data fields count.
+  test('more aliases than max_aliases (30) is refused before any SQL, naming the setting', async () => {
     const fields = Array.from(
       { length: 31 },
       (_, index) => `a${index}: public_posts(limit: 1) { title }`,
@@ -46,8 +45,20 @@ describe('document limits (defaults)', () => {
     const reply = await post({ query: `{ ${fields} }` });
     assert.equal(reply.status, 400, reply.text);
     assert.deepEqual(errorCodes(reply), ['GRAPHQL_VALIDATION_FAILED']);
-    assert.match(firstError(reply).message, /aliases/i);
+    assert.equal(
+      firstError(reply).message,
+      'Query refused: Aliases limit of 30 exceeded, found 31. Send a smaller query, or raise ' +
+        '[limits] max_aliases in fraiseql.toml.',
+    );
   });
+
+  test('aliases of __typename count like any other', async () => {
+    const fields = Array.from({ length: 31 }, (_, index) => `t${index}: __typename`).join(' ');
+    const reply = await post({ query: `{ ${fields} }` });
+    assert.equal(reply.status, 400, reply.text);
+    assert.match(firstError(reply).message, /Aliases limit of 30 exceeded, found 31/);
+  });
+
 
   test('a document over max_tokens (5000) is refused by the parser', async () => {
     const fields = Array.from({ length: 5100 }, () => '__typename').join(' ');
@@ -199,7 +210,8 @@ describe('production mode with tight limits', () => {
       const reply = await send({ query });
       assert.equal(reply.status, 400, `${query}: ${reply.text}`);
       assert.deepEqual(errorCodes(reply), ['GRAPHQL_VALIDATION_FAILED']);
-      assert.match(firstError(reply).message, /depth/i);
+      assert.match(firstError(reply).message, /^Query refused: Query depth limit of 3 exceeded/);
+      assert.match(firstError(reply).message, /raise \[limits\] max_depth in fraiseql\.toml\.$/);
     }
   });
 
