@@ -22,6 +22,11 @@ export class PublicError extends Error {
       extensions?: ErrorExtensions;
       logDetail?: Record<string, unknown>;
       cause?: unknown;
+      /**
+       * An HTTP status (400-599) in place of the catalogue's, for a status the database chose
+       * (a `mutation_response` row's `http_status`). Default: the catalogue's.
+       */
+      status?: number;
     } = {},
   ) {
     const entry = ERROR_CATALOGUE[reason];
@@ -33,7 +38,7 @@ export class PublicError extends Error {
     this.name = 'PublicError';
     this.reason = reason;
     this.code = entry.code;
-    this.status = entry.status;
+    this.status = options.status !== undefined && isErrorStatus(options.status) ? options.status : entry.status;
     this.extensions = options.extensions ?? {};
     this.logDetail = options.logDetail;
   }
@@ -42,4 +47,8 @@ export class PublicError extends Error {
   get isAuthenticationError(): boolean {
     return this.status === 401;
   }
+}
+
+function isErrorStatus(status: number): boolean {
+  return Number.isInteger(status) && status >= 400 && status <= 599;
 }

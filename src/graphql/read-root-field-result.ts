@@ -115,7 +115,10 @@ function readMutationResponse(
     );
   }
   const detail = parseDetail(row.error_detail);
+  // The row's http_status, when it sets one, is the response's status too: a client must not
+  // see one status on the response and another in extensions.httpStatus.
   const error = new PublicError(reason, {
+    ...(row.http_status === null ? {} : { status: row.http_status }),
     message: row.message !== null && row.message !== '' ? row.message : `${mutation.name} failed (${errorClass}).`,
     extensions: {
       reason: 'MUTATION_FAILED',

@@ -228,8 +228,11 @@ describe('mutations', () => {
       'alice',
       'mutation { create_post(title: "   ", body: "blank title") { id } }',
     );
-    assert.equal(reply.status, 400, reply.text);
+    // The function's mutation_response sets http_status 422 (FraiseQL's default for the
+    // validation class): the response carries that status, the same as extensions.httpStatus.
+    assert.equal(reply.status, 422, reply.text);
     const error = firstError(reply);
+    assert.equal(error.extensions.httpStatus, 422);
     assert.equal(error.message, 'A post needs a title.');
     assert.equal(error.extensions.code, 'BAD_USER_INPUT');
     assert.equal(error.extensions.errorClass, 'validation');

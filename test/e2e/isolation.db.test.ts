@@ -115,7 +115,7 @@ interface Step {
   readonly label: string;
   readonly query: string;
   /** 'data': succeeds; 'error': refused (the status class it must have). */
-  readonly expect: 'data' | 400 | 404 | 409;
+  readonly expect: 'data' | 400 | 404 | 409 | 422;
 }
 
 function stepsFor(user: User, round: number): Step[] {
@@ -144,7 +144,7 @@ function stepsFor(user: User, round: number): Step[] {
       who: user,
       label: `${user} fails validation (${round})`,
       query: 'mutation { create_post(title: " ", body: "b") { id } }',
-      expect: 400,
+      expect: 422,
     },
     { who: user, label: `${user} reads again (${round})`, query: READ, expect: 'data' },
     {
