@@ -15,6 +15,7 @@ import { generateApiKey } from '../../src/api-keys/api-key-format.ts';
 import { randomBase62 } from '../../src/api-keys/base62.ts';
 import type { KeyStatusReport, KeyStatusSource } from '../../src/api-keys/key-status-source.ts';
 import { GitError } from '../../src/api-keys/run-git.ts';
+import { ScanPathError } from '../../src/api-keys/scan-files.ts';
 import { leakScanExitCode, scanForLeakedKeys } from '../../src/api-keys/scan-for-leaked-keys.ts';
 import { leakScanReportText } from '../../src/cli/commands/keys-scan.ts';
 
@@ -117,6 +118,14 @@ describe('keys scan', () => {
     const unknown: KeyStatusSource = { description: 'none', check: async () => ({ status: 'unknown' }), revoke: async () => ({ status: 'unknown' }) };
     const report = await scanForLeakedKeys({ paths: [join(repo, 'notes.md')], git: false, revoke: false, source: unknown });
     assert.equal(leakScanExitCode(report), 2);
+  });
+
+  test('a path given that cannot be read is an error, not a skipped entry', async () => {
+    const missing = join(repo, 'no-such-file');
+    await assert.rejects(
+      scanForLeakedKeys({ paths: [repo, missing], git: false, revoke: false, source: fakeSource([], []) }),
+      (error: Error) => error instanceof ScanPathError && error.message.includes(missing),
+    );
   });
 
   test('--git outside a repository says so', async () => {

@@ -59,6 +59,16 @@ describe('keys commands outside a project', () => {
     nothingCreated();
   });
 
+  test('scan of a path that cannot be read is an error naming it, exit 2', async () => {
+    for (const path of ['acces.log', join('missing', 'dir'), '/dev/null']) {
+      const result = await runCli(['keys', 'scan', 'access.log', path], { cwd: scratch.dir });
+      assert.equal(result.code, 2, `${path}: ${result.stdout}${result.stderr}`);
+      assert.ok(result.stderr.includes(`Cannot scan ${path.startsWith('/') ? path : join(scratch.dir, path)}:`), result.stderr);
+      assert.equal(result.stdout, '', 'nothing is reported as scanned');
+    }
+    nothingCreated();
+  });
+
   test('with DATABASE_URL and API_KEY_SECRET set, no fraiseql.toml is needed', async () => {
     const result = await runCli(['keys', 'list'], {
       cwd: scratch.dir,

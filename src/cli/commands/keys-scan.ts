@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 
 import { GitError } from '../../api-keys/run-git.ts';
+import { checkScanPaths, ScanPathError } from '../../api-keys/scan-files.ts';
 import {
   leakScanExitCode,
   scanForLeakedKeys,
@@ -43,25 +44,39 @@ export async function runKeysScan(
   options: KeysScanOptions,
   io: KeysCommandIo = PROCESS_IO,
 ): Promise<number> {
+  const given = (paths.length === 0 ? ['.'] : paths).map((path) => resolve(path));
+  // Before the database is opened: a mistyped path is refused at once.
+  await checkScanPaths(given).catch((error: unknown) => {
+    throw forUser(error);
+  });
   const backend = await statusBackend(options, io);
   let report: LeakScanReport;
   try {
     report = await scanForLeakedKeys({
-      paths: (paths.length === 0 ? ['.'] : paths).map((path) => resolve(path)),
+      paths: given,
       git: options.git === true,
       revoke: options.revoke === true,
       source: backend.status,
     });
   } catch (error) {
-    if (error instanceof GitError) {
-      throw new CommandError(`${error.message}\n--git reads the history of the git repository holding each path.`, 2);
-    }
-    throw error;
+    throw forUser(error);
   } finally {
     await backend.close();
   }
   io.stdout(options.json === true ? `${JSON.stringify(report, null, 2)}\n` : leakScanReportText(report, options.revoke === true));
   return leakScanExitCode(report);
+}
+
+/**
+ * Scan failures as the user should see them, with exit code 2: a path given that cannot be
+ * read (a mistyped path in a CI gate must fail it, not pass on nothing read), or git failing.
+ */
+function forUser(error: unknown): unknown {
+  if (error instanceof ScanPathError) return new CommandError(error.message, 2);
+  if (error instanceof GitError) {
+    return new CommandError(`${error.message}\n--git reads the history of the git repository holding each path.`, 2);
+  }
+  return error;
 }
 
 /**
