@@ -207,7 +207,11 @@ const keys = program
   .description('create, list, rotate and revoke API keys (sk_...), and find leaked ones in files or git history');
 
 const serverOption = (): Option =>
-  new Option('--server <url>', 'the running server to go through when it holds the embedded database (default: [server] host and port)');
+  new Option(
+    '--server <url>',
+    'the running server to go through when it holds the embedded database (default: the address ' +
+      'that server recorded beside its data directory; without one the command refuses rather than guess)',
+  );
 
 keys
   .command('create')

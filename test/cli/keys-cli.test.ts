@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { generateApiKey } from '../../src/api-keys/api-key-format.ts';
-import { runCli, scratchProject, type ScratchProject } from './run-cli.ts';
+import { ROOT, runCli, scratchProject, type ScratchProject } from './run-cli.ts';
 
 describe('keys commands outside a project', () => {
   let scratch: ScratchProject;
@@ -76,5 +76,19 @@ describe('keys commands outside a project', () => {
     });
     assert.doesNotMatch(result.stderr, /No fraiseql\.toml/);
     assert.equal(existsSync(join(scratch.dir, '.fraiseql')), false);
+  });
+});
+
+describe('keys help', () => {
+  test("every subcommand's --server help says where the default address comes from", async () => {
+    const subcommands = ['create', 'list', 'rotate', 'revoke', 'scan'];
+    const results = await Promise.all(subcommands.map((name) => runCli(['keys', name, '--help'], { cwd: ROOT })));
+    results.forEach((result, index) => {
+      const name = subcommands[index] ?? '';
+      assert.equal(result.code, 0, `${name}: ${result.stderr}`);
+      const help = result.stdout.replace(/\s+/g, ' ');
+      assert.match(help, /--server <url> .*the address that server recorded beside its data directory/, name);
+      assert.doesNotMatch(help, /\[server\] host and port/, name);
+    });
   });
 });
