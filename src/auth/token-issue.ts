@@ -6,6 +6,8 @@ import { PublicError } from '../errors/public-error.ts';
 import { explanationOf } from './auth-failure.ts';
 import { SILENT_AUTH_LOGGER } from './auth-logger.ts';
 import { resolveAuthOptions, secretBytes, type AuthOptions } from './auth-options.ts';
+import { grantClaimPaths, withGrantClaims } from './grant-claims.ts';
+import { readClaimPath } from './read-token-identity.ts';
 import { createTokenVerifier } from './token-verifier.ts';
 import { validateAuthOptions } from './validate-auth-options.ts';
 
@@ -13,9 +15,12 @@ import { validateAuthOptions } from './validate-auth-options.ts';
 export interface DevelopmentTokenRequest {
   /** The `sub` claim: the user the token speaks for. Required. */
   readonly subject: string;
-  /** Written as the `scopes` array, as in the spec page's examples. Default: none. */
+  /**
+   * Written where the server reads scopes: the `scopes` array, as in the spec page's examples,
+   * or the configured `[auth] scopes_claim` (see `withGrantClaims`). Default: none.
+   */
   readonly scopes?: readonly string[];
-  /** Written as the `roles` array. Default: none. */
+  /** Written as the `roles` array, or at the configured `[auth] roles_claim`. Default: none. */
   readonly roles?: readonly string[];
   /** `aud`. Default: the first configured audience, or none. */
   readonly audience?: string | readonly string[];
@@ -83,31 +88,36 @@ export async function issueDevelopmentToken(
   if (!Number.isInteger(lifetime) || lifetime <= 0) {
     throw new Error(`the lifetime must be a positive whole number of seconds, not ${lifetime}`);
   }
-  const overridden = Object.keys(request.claims ?? {}).filter((key) => RESERVED.includes(key));
+  const resolved = resolveAuthOptions(options);
+  const paths = grantClaimPaths(resolved);
+  const extra = request.claims ?? {};
+  const overridden = [
+    ...Object.keys(extra).filter((key) => RESERVED.includes(key)),
+    ...[paths.scopes, paths.roles].filter(
+      (path) => !RESERVED.includes(path) && readClaimPath(extra, path) !== undefined,
+    ),
+  ];
   if (overridden.length > 0) {
     throw new Error(`extra claims may not set ${overridden.join(', ')}; use the matching option`);
   }
 
-  const resolved = resolveAuthOptions(options);
   const now = switches.now ?? Date.now;
   const iat = Math.floor(now() / 1000);
   const audience = request.audience ?? resolved.audiences[0];
   const issuer = request.issuer ?? resolved.issuer;
-  const claims: Record<string, unknown> = {
-    ...request.claims,
-    sub: request.subject,
-    iat,
-    exp: iat + lifetime,
-    jti: randomUUID(),
-    ...(issuer === undefined ? {} : { iss: issuer }),
-    ...(audience === undefined ? {} : { aud: audience }),
-    ...(request.scopes === undefined || request.scopes.length === 0
-      ? {}
-      : { scopes: [...request.scopes] }),
-    ...(request.roles === undefined || request.roles.length === 0
-      ? {}
-      : { roles: [...request.roles] }),
-  };
+  const claims = withGrantClaims(
+    {
+      ...extra,
+      sub: request.subject,
+      iat,
+      exp: iat + lifetime,
+      jti: randomUUID(),
+      ...(issuer === undefined ? {} : { iss: issuer }),
+      ...(audience === undefined ? {} : { aud: audience }),
+    },
+    { scopes: request.scopes ?? [], roles: request.roles ?? [] },
+    paths,
+  );
   const kid = options.secret.kid;
   const header = { alg: 'HS256', typ: 'JWT', ...(kid === undefined ? {} : { kid }) };
   const token = await new SignJWT(claims)

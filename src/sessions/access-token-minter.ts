@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 
 import { SignJWT } from 'jose';
 
+import { withGrantClaims } from '../auth/grant-claims.ts';
 import type { SessionSettings } from './session-settings.ts';
 
 /** Who an access token speaks for. */
 export interface AccessTokenSubject {
   /** `sub`: users.subject. */
   readonly subject: string;
-  /** `scopes`, as an array (the spec page's form). */
+  /** Written as the `scopes` array (the spec page's form), or at `[auth] scopes_claim`. */
   readonly scopes: readonly string[];
   /** `sid`: the session (refresh token family) the token belongs to. */
   readonly sessionId: string;
@@ -32,7 +33,8 @@ export interface AccessTokenMinter {
 
 /**
  * HS256 access tokens signed with the server's own `JWT_SECRET`, carrying `sub`, `jti`, `iat`,
- * `exp`, `iss`, `aud` (when the server expects one), `scopes` and `sid`. The `sid` ties the
+ * `exp`, `iss`, `aud` (when the server expects one), the scopes (at the claim path the server
+ * reads them from: `scopes`, or `[auth] scopes_claim`) and `sid`. The `sid` ties the
  * token to its login, so that logout and refresh-token theft revoke the access tokens of that
  * login as well; the random `jti` lets one token be revoked alone.
  *
@@ -47,11 +49,12 @@ export function createAccessTokenMinter(
       const issuedAt = Math.floor(now() / 1000);
       const expiresAt = issuedAt + settings.accessTokenTtlSeconds;
       const tokenId = randomUUID();
-      const token = await new SignJWT({
-        scopes: [...scopes],
-        sid: sessionId,
-        ...(settings.audience === undefined ? {} : { aud: settings.audience }),
-      })
+      const claims = withGrantClaims(
+        { sid: sessionId, ...(settings.audience === undefined ? {} : { aud: settings.audience }) },
+        { scopes, roles: [] },
+        settings.grantClaims,
+      );
+      const token = await new SignJWT(claims)
         .setProtectedHeader({
           alg: 'HS256',
           typ: 'JWT',

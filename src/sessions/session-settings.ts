@@ -1,4 +1,5 @@
 import { resolveAuthOptions, secretBytes } from '../auth/auth-options.ts';
+import { grantClaimPaths, type GrantClaimPaths } from '../auth/grant-claims.ts';
 import { authSetupFromConfig } from '../config/auth-options-from-config.ts';
 import { ConfigError } from '../config/load-config.ts';
 import type { ResolvedConfig } from '../config/resolved-config.ts';
@@ -15,6 +16,8 @@ export interface SessionSettings {
   readonly issuer: string;
   /** Absent when the server expects no audience (it would then refuse tokens carrying one). */
   readonly audience?: string;
+  /** Where tokens carry scopes: where this server reads them (`[auth] scopes_claim`). */
+  readonly grantClaims: GrantClaimPaths;
   readonly accessTokenTtlSeconds: number;
   readonly refreshTokenTtlSeconds: number;
   readonly adminScope: string;
@@ -65,6 +68,7 @@ export function resolveSessionsMode(config: ResolvedConfig): SessionsMode {
       ...(auth.secret.kid === undefined ? {} : { keyId: auth.secret.kid }),
       issuer: issuerOf(sessions.issuer, auth.issuer),
       ...audienceOf(sessions.audience, auth.audiences),
+      grantClaims: grantClaimPaths(auth),
       accessTokenTtlSeconds: sessions.access_token_ttl_seconds,
       refreshTokenTtlSeconds: sessions.refresh_token_ttl_seconds,
       adminScope: sessions.admin_scope,

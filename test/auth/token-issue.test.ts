@@ -161,3 +161,58 @@ test('lifetime and claim parsing', () => {
   assert.throws(() => parseClaims(['__proto__.x=1']), /invalid key/);
   assert.throws(() => parseClaims(['a=1', 'a.b=2']), /already holds a value/);
 });
+
+test('grants go where the server reads them: [auth] scopes_claim, roles_claim', async () => {
+  const options: AuthOptions = {
+    ...OPTIONS,
+    scopeClaims: ['realm_access.scopes'],
+    roleClaims: ['realm_access.roles'],
+  };
+  const minted = await issueDevelopmentToken(
+    {
+      subject: '42',
+      scopes: ['read:posts'],
+      roles: ['reader'],
+      claims: { realm_access: { tier: 'gold' } },
+    },
+    options,
+    { now: clock },
+  );
+  assert.deepEqual(minted.claims['realm_access'], {
+    tier: 'gold',
+    scopes: ['read:posts'],
+    roles: ['reader'],
+  });
+  assert.equal(minted.claims['scopes'], undefined);
+  assert.equal(minted.claims['roles'], undefined);
+  const caller = await createAuthenticator(options, undefined, { now: clock }).authenticate({
+    authorization: `Bearer ${minted.token}`,
+  });
+  assert.ok(caller.kind === 'authenticated');
+  assert.deepEqual([...caller.principal.scopes], ['read:posts']);
+  assert.deepEqual([...caller.principal.roles], ['reader']);
+
+  // A URI claim name is written whole; `scope` is a space-separated string (RFC 8693 §4.2).
+  const named = await issueDevelopmentToken(
+    { subject: '42', scopes: ['read:posts', 'write:posts'], roles: ['reader'] },
+    { ...OPTIONS, scopeClaims: ['scope'], roleClaims: ['https://example.com/roles'] },
+    { now: clock },
+  );
+  assert.equal(named.claims['scope'], 'read:posts write:posts');
+  assert.deepEqual(named.claims['https://example.com/roles'], ['reader']);
+
+  await assert.rejects(
+    issueDevelopmentToken(
+      { subject: 'a', claims: { realm_access: { scopes: ['fraiseql:admin'] } } },
+      options,
+    ),
+    /may not set realm_access\.scopes; use the matching option/,
+  );
+  await assert.rejects(
+    issueDevelopmentToken(
+      { subject: 'a', scopes: ['read:posts'], roles: ['reader'] },
+      { ...OPTIONS, scopeClaims: ['groups'], roleClaims: ['groups'] },
+    ),
+    /would share one claim/,
+  );
+});
