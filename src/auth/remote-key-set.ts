@@ -83,6 +83,11 @@ export class RemoteKeySet {
     return { kind: 'keys', keys: found };
   }
 
+  /** The keys in memory with this `kid`, without fetching; for messages. */
+  keysInMemory(kid: string): VerificationKey[] {
+    return matching(this.#keys ?? [], kid);
+  }
+
   /** The kids currently known, for messages. */
   knownKids(): string[] {
     return (this.#keys ?? []).flatMap((key) => (key.kid === undefined ? [] : [key.kid]));

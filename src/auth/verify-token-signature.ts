@@ -35,7 +35,8 @@ export type SignatureOutcome =
  * with an allow-list of exactly `alg`, and every WebCrypto key is bound to one algorithm.
  *
  * When nothing matches and a retired previous secret does, the outcome says so: that is the
- * "secret changed recently" case the spec page describes.
+ * "secret changed recently" case the spec page describes. A `kid` that names keys none of
+ * which allows `alg` is ALGORITHM_NOT_ALLOWED (naming what they allow), not UNKNOWN_KEY.
  */
 export async function verifyTokenSignature(
   token: string,
@@ -73,6 +74,10 @@ export async function verifyTokenSignature(
     }
     if (unavailable !== undefined) {
       return fail(authFailure('KEYS_UNAVAILABLE', unavailable, detail), []);
+    }
+    const named = keysNamedBy(keys, kid);
+    if (named.length > 0 && named.every((key) => !key.algorithms.has(alg))) {
+      return fail(algorithmMismatch(named, header), []);
     }
     return fail(authFailure('UNKNOWN_KEY', unknownKeyExplanation(keys, header), detail), []);
   }
@@ -146,6 +151,37 @@ function retiredFailure(key: VerificationKey, detail: Record<string, unknown>): 
     `the token is signed with ${key.label}, which is no longer accepted since ${since}; ` +
       're-issue the token with the current JWT_SECRET',
     { ...detail, key: key.label, retiredAt: since },
+  );
+}
+
+/** Every key, local or fetched, whose kid is `kid`, whatever algorithms it allows. */
+function keysNamedBy(keys: SignatureKeys, kid: string | undefined): VerificationKey[] {
+  if (kid === undefined) return [];
+  return [
+    ...keys.local.filter((key) => key.kid === kid),
+    ...(keys.remote?.keysInMemory(kid) ?? []),
+  ];
+}
+
+/**
+ * The kid names a key, but that key does not verify the token's `alg` (a JWKS key's declared
+ * `alg`, or its key type): the algorithm is refused, never tried with another key, since a
+ * key must be used with its own algorithm only (RFC 8725 §3.1, RFC 7517 §4.4).
+ */
+function algorithmMismatch(named: readonly VerificationKey[], header: CheckedHeader): PublicError {
+  const described = named.map(
+    (key) => `${key.label}, which allows ${[...key.algorithms].join(', ') || 'no algorithm'}`,
+  );
+  return authFailure(
+    'ALGORITHM_NOT_ALLOWED',
+    `kid "${header.kid ?? ''}" names ${described.join('; and ')}, not ${header.alg}: the ` +
+      'token must be signed with the algorithm its key allows. Check the alg the issuer signs ' +
+      'with against the key (a JWKS key\'s "alg", or [[auth.public_keys]] algorithm)',
+    {
+      alg: header.alg,
+      kid: header.kid,
+      keys: named.map((key) => ({ key: key.label, algorithms: [...key.algorithms] })),
+    },
   );
 }
 

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 
 import type { AuthOptions } from '../../src/auth/auth-options.ts';
 import { createAuthenticator, type Authenticator } from '../../src/auth/authenticate-request.ts';
+import { inspectToken } from '../../src/auth/token-inspection.ts';
 import type { ErrorReason } from '../../src/errors/catalogue.ts';
 import { PublicError } from '../../src/errors/public-error.ts';
 import { startJwksServer, type JwksServer } from './support/jwks-server.ts';
@@ -26,14 +27,17 @@ const claims = (extra: Record<string, unknown> = {}) => ({
   exp: T0 + 86_400 * 30,
   ...extra,
 });
-const [tokenK1, tokenK2, tokenUnknown, tokenEc, tokenEd, tokenNoKid] = mintWithPyJwt([
-  { payload: claims(), key: k1.privatePem, algorithm: 'RS256', headers: { kid: 'k1' } },
-  { payload: claims(), key: k2.privatePem, algorithm: 'RS256', headers: { kid: 'k2' } },
-  { payload: claims(), key: k2.privatePem, algorithm: 'RS256', headers: { kid: 'nobody' } },
-  { payload: claims(), key: ec.privatePem, algorithm: 'ES256', headers: { kid: 'ec' } },
-  { payload: claims(), key: ed.privatePem, algorithm: 'EdDSA', headers: { kid: 'ed' } },
-  { payload: claims(), key: k1.privatePem, algorithm: 'RS256' },
-]).map((token) => `Bearer ${token}`);
+const [tokenK1, tokenK2, tokenUnknown, tokenEc, tokenEd, tokenNoKid, tokenK1Rs384] = mintWithPyJwt(
+  [
+    { payload: claims(), key: k1.privatePem, algorithm: 'RS256', headers: { kid: 'k1' } },
+    { payload: claims(), key: k2.privatePem, algorithm: 'RS256', headers: { kid: 'k2' } },
+    { payload: claims(), key: k2.privatePem, algorithm: 'RS256', headers: { kid: 'nobody' } },
+    { payload: claims(), key: ec.privatePem, algorithm: 'ES256', headers: { kid: 'ec' } },
+    { payload: claims(), key: ed.privatePem, algorithm: 'EdDSA', headers: { kid: 'ed' } },
+    { payload: claims(), key: k1.privatePem, algorithm: 'RS256' },
+    { payload: claims(), key: k1.privatePem, algorithm: 'RS384', headers: { kid: 'k1' } },
+  ],
+).map((token) => `Bearer ${token}`);
 
 let server: JwksServer;
 before(async () => {
@@ -255,4 +259,26 @@ test('an HS256 token is never checked against JWKS keys', async () => {
   assert.equal(await outcome(authenticator, `Bearer ${hs}`), 'ALGORITHM_NOT_ALLOWED');
   assert.equal(server.hitsOf('/jwks.json'), 0);
   authenticator.close();
+});
+
+test('a kid naming a key that declares another alg is ALGORITHM_NOT_ALLOWED, and says which', async () => {
+  reset([{ ...jwk(k1, 'k1'), alg: 'RS256' }, jwk(k2, 'k2')]);
+  const { authenticator, logger, time } = build();
+  assert.equal(await outcome(authenticator, tokenK1), 'authenticated');
+  assert.equal(await outcome(authenticator, tokenK1Rs384 ?? ''), 'ALGORITHM_NOT_ALLOWED');
+  const line = logger.lines.find((entry) => entry.message.includes('(ALGORITHM_NOT_ALLOWED)'));
+  assert.ok(line, logger.text());
+  assert.match(line.message, /kid "k1" names JWKS key "k1", which allows RS256, not RS384/);
+  assert.doesNotMatch(line.message, /matches no configured key/);
+  assert.equal(server.hitsOf('/jwks.json'), 1, 'a known kid makes no refetch');
+  authenticator.close();
+
+  const inspection = await inspectToken(
+    tokenK1Rs384 ?? '',
+    { jwksUrl: server.jwksUrl, allowHttpLoopback: true },
+    { now: time.now },
+  );
+  assert.equal(inspection.reason, 'ALGORITHM_NOT_ALLOWED');
+  const signature = inspection.checks.find((check) => check.name === 'signature');
+  assert.match(signature?.summary ?? '', /JWKS key "k1", which allows RS256, not RS384/);
 });
