@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -18,6 +19,8 @@ import { runCli, scratchProject, startCli, type ScratchProject } from '../cli/ru
 const LONG = { timeout: 240_000 };
 const postgres = hasPostgres();
 const KEY_LINE = /^(sk_[0-9A-Za-z]{38})\n$/;
+/** What docs/api-keys.md says keys made by the CLI record as created_by. */
+const CLI_ACTOR = `cli:${userInfo().username}`;
 
 let project: ScratchProject;
 let database: TestDatabase | undefined;
@@ -81,7 +84,7 @@ describe(`keys commands on the database (${postgres ? 'PostgreSQL' : 'embedded'}
     assert.equal(row?.['owner'], 'svc-report');
     assert.deepEqual(row?.['scopes'], ['read:posts']);
     assert.equal(row?.['status'], 'active');
-    assert.match(String(row?.['created_by']), /^cli:/);
+    assert.equal(row?.['created_by'], CLI_ACTOR);
     id = String(row?.['id']);
   });
 
@@ -158,6 +161,12 @@ describe('keys commands through a running server (embedded database)', { skip: p
         body: JSON.stringify({ query: '{ posts { title } }' }),
       });
     assert.equal((await use()).status, 200);
+
+    // Created through the server, the key records the same creator as when created directly.
+    const listed = await keys(['list', '--json', ...through]);
+    assert.equal(listed.code, 0, listed.stderr);
+    const rows = (JSON.parse(listed.stdout) as { keys: Record<string, unknown>[] }).keys;
+    assert.equal(rows.find((item) => item['prefix'] === key.slice(0, 12))?.['created_by'], CLI_ACTOR);
 
     const repo = repositoryWithDeletedKey('leak-repo-served', key);
     const scan = await keys(['scan', repo.dir, '--git', '--revoke', ...through]);

@@ -93,7 +93,7 @@ export async function openKeysBackend(config: ResolvedConfig, options: KeysBacke
       issuer,
       verifier,
       rotationGraceSeconds: config.api_keys.rotation_grace_seconds,
-      actor: `cli:${osUser()}`,
+      actor: cliActor(),
     }),
     status: databaseStatusSource(where, verifier, issuer),
     close: () => database.close(),
@@ -133,7 +133,7 @@ async function throughServer(config: ResolvedConfig, baseUrl: string, locked: Da
   const tokenFor = async (scopes: readonly string[]): Promise<string> => {
     try {
       const issued = await issueDevelopmentToken(
-        { subject: 'fraiseql-ts-cli', scopes: [adminScope, ...scopes], lifetimeSeconds: 60 },
+        { subject: cliActor(), scopes: [adminScope, ...scopes], lifetimeSeconds: 60 },
         auth,
       );
       return issued.token;
@@ -168,6 +168,16 @@ function unavailable(why: string): KeyAdministration {
     throw new CommandError(why);
   };
   return { where: 'none', create: refuse, list: refuse, rotate: refuse, revoke: refuse };
+}
+
+/**
+ * Who the CLI acts as, `cli:<os user>`: recorded as a key's `created_by` when the command writes
+ * the table directly, and the subject of the one-minute tokens it sends to a running server,
+ * which records its callers' subjects there, so both ways record the same. A label, not an
+ * identity: whoever holds the database, or the JWT secret, can write any name.
+ */
+function cliActor(): string {
+  return `cli:${osUser()}`;
 }
 
 function osUser(): string {
