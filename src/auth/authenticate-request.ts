@@ -1,10 +1,9 @@
-import { PublicError } from '../errors/public-error.ts';
 import { AuthConfigurationError } from './auth-configuration-error.ts';
-import { explanationOf } from './auth-failure.ts';
 import { SILENT_AUTH_LOGGER, type AuthLogger } from './auth-logger.ts';
 import { resolveAuthOptions, type AuthOptions } from './auth-options.ts';
 import { readBearerToken, type RequestHeaders } from './bearer-token-header.ts';
 import type { FetchFunction } from './fetch-key-document.ts';
+import { logAuthRefusal } from './log-auth-refusal.ts';
 import { ANONYMOUS, type Caller } from './principal.ts';
 import { fingerprintOfHash } from './token-fingerprint.ts';
 import { createTokenVerifier } from './token-verifier.ts';
@@ -110,18 +109,7 @@ export function createAuthenticator(
   }
 
   function logRefusal(error: unknown, cacheKey: string | undefined): void {
-    const fingerprint = cacheKey === undefined ? undefined : fingerprintOfHash(cacheKey);
-    if (error instanceof PublicError) {
-      // The explanation is the message of the line; the rest are the facts behind it.
-      const { explanation: _explanation, ...facts } = error.logDetail ?? {};
-      logger.debug(
-        { ...facts, fingerprint },
-        `Authentication refused (${error.reason}): ${explanationOf(error)}`,
-      );
-    } else {
-      const message = error instanceof Error ? error.message : String(error);
-      logger.error({ error: message, fingerprint }, 'Token verification failed unexpectedly');
-    }
+    logAuthRefusal(logger, error, cacheKey === undefined ? undefined : fingerprintOfHash(cacheKey));
   }
 
   return {

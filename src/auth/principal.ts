@@ -17,6 +17,11 @@ export interface Principal {
   readonly expiresAt?: number;
   /** Epoch seconds of `iat`, when present. */
   readonly issuedAt?: number;
+  /**
+   * The token's fingerprint (the first 12 hex digits of its SHA-256, as `token inspect` prints
+   * it), for log lines about a refusal after verification (the revocation check). JWT only.
+   */
+  readonly tokenFingerprint?: string;
   /** How the caller proved who it is. */
   readonly method: 'jwt' | 'api_key';
 }

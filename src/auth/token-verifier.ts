@@ -11,6 +11,7 @@ import { allowedAlgorithms, buildLocalKeys } from './local-keys.ts';
 import type { Principal } from './principal.ts';
 import { readTokenIdentity } from './read-token-identity.ts';
 import { RemoteKeySet } from './remote-key-set.ts';
+import { tokenFingerprint } from './token-fingerprint.ts';
 import type { VerificationKey } from './verification-key.ts';
 import { verifyTokenSignature, type SignatureKeys } from './verify-token-signature.ts';
 
@@ -122,6 +123,7 @@ export function createTokenVerifier(
       ...(typeof jti === 'string' ? { tokenId: jti } : {}),
       ...(exp === undefined ? {} : { expiresAt: exp }),
       ...(iat === undefined ? {} : { issuedAt: iat }),
+      tokenFingerprint: tokenFingerprint(token),
       method: 'jwt',
     });
     const limits = [exp === undefined ? undefined : exp * 1000, signature.key.acceptUntilMs];

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 
+import { logAuthRefusal } from '../auth/log-auth-refusal.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { RevocationCheck } from '../auth/request-authenticator.ts';
 import { PublicError } from '../errors/public-error.ts';
@@ -97,7 +98,22 @@ export class CachedRevocationCheck implements RevocationCheck {
     this.flush();
   }
 
+  /**
+   * Refuses a revoked token (TOKEN_REVOKED), one without the `jti` revocation needs
+   * (JTI_REQUIRED), or any token while the store cannot answer (REVOCATION_UNAVAILABLE, unless
+   * `failOpen`). Each refusal is logged at debug level like the verifier's, with the token's
+   * fingerprint.
+   */
   async assertNotRevoked(principal: Principal): Promise<void> {
+    try {
+      await this.#check(principal);
+    } catch (error) {
+      logAuthRefusal(this.logger, error, principal.tokenFingerprint);
+      throw error;
+    }
+  }
+
+  async #check(principal: Principal): Promise<void> {
     const tokenId = principal.tokenId;
     if (tokenId === undefined && this.options.requireJti) {
       throw new PublicError('JTI_REQUIRED', {
@@ -106,6 +122,7 @@ export class CachedRevocationCheck implements RevocationCheck {
           explanation:
             'revocation is on and the token has no jti claim, so it could not be revoked; issue ' +
             'tokens with a jti or set [revocation] require_jti = false',
+          subject: principal.subject,
         },
       });
     }

@@ -6,14 +6,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
+import { inspectToken } from '../../src/auth/token-inspection.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { ALICE, BOB, claimsOf, graphql, login, post, refusal } from './support/auth-client.ts';
+import { createCapturingLogger, type CapturingLogger, type LogLine } from './support/log-capture.ts';
 
 const QUERY = '{ posts { title } }';
 let server: TestServer;
+let log: CapturingLogger;
 
 before(async () => {
-  server = await startTestServer({ projectDir: 'examples/blog' });
+  log = createCapturingLogger('debug');
+  server = await startTestServer({ projectDir: 'examples/blog', logger: log.logger });
 });
 after(async () => {
   await server?.close();
@@ -23,6 +27,16 @@ async function assertRevoked(token: string): Promise<void> {
   const reply = await graphql(server.app, QUERY, token);
   assert.deepEqual(refusal(reply), { status: 401, message: 'Token has been revoked', reason: 'TOKEN_REVOKED' });
   assert.match(String(reply.headers['www-authenticate']), /error="invalid_token", error_description="Token has been revoked"/);
+}
+
+/** The debug line refusing the token with this fingerprint. */
+function refusalLine(fingerprint: string): LogLine | undefined {
+  return log.lines.find(
+    (entry) =>
+      entry.level === 'debug' &&
+      entry['fingerprint'] === fingerprint &&
+      (entry.msg ?? '').startsWith('Authentication refused'),
+  );
 }
 
 async function assertAccepted(token: string): Promise<void> {
@@ -138,5 +152,26 @@ describe('tokens without jti', () => {
     assert.equal(claimsOf(token)['jti'], undefined);
     const reply = await graphql(server.app, QUERY, token);
     assert.deepEqual(refusal(reply), { status: 401, message: 'Token lacks required jti claim', reason: 'JTI_REQUIRED' });
+  });
+
+  test('the refusal is logged at debug level with its cause and the fingerprint token inspect prints', async () => {
+    const token = await server.token({ sub: BOB, scopes: ['read:posts'], jti: undefined });
+    const reply = await graphql(server.app, QUERY, token);
+    assert.equal(refusal(reply).reason, 'JTI_REQUIRED');
+    const { fingerprint } = await inspectToken(token, {});
+    const line = refusalLine(fingerprint);
+    assert.ok(line, 'a debug line carries the fingerprint');
+    assert.match(line.msg ?? '', /^Authentication refused \(JTI_REQUIRED\): revocation is on and the token has no jti/);
+    assert.equal(line['reason'], 'JTI_REQUIRED');
+    assert.ok(!JSON.stringify(log.lines).includes(token), 'the token is never logged');
+  });
+
+  test('so is a revoked token', async () => {
+    const tokens = await login(server.app, 'carol', ['read:posts']);
+    await post(server.app, '/auth/logout', undefined, { token: tokens.access_token });
+    await assertRevoked(tokens.access_token);
+    const { fingerprint } = await inspectToken(tokens.access_token, {});
+    const line = refusalLine(fingerprint);
+    assert.match(line?.msg ?? '', /^Authentication refused \(TOKEN_REVOKED\)/);
   });
 });
