@@ -146,4 +146,8 @@ export const compiledSchemaShape: z.ZodType<CompiledSchema> = z.strictObject({
   queries: z.record(z.string(), query),
   mutations: z.record(z.string(), mutation),
   ignoredKeys: z.array(ignoredKey),
+  schemaJsonHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be 64 hex characters')
+    .optional(),
 });

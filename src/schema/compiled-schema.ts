@@ -183,4 +183,12 @@ export interface CompiledSchema {
   readonly queries: Readonly<Record<string, CompiledQuery>>;
   readonly mutations: Readonly<Record<string, CompiledMutation>>;
   readonly ignoredKeys: readonly IgnoredKey[];
+  /**
+   * Set by `fraiseql-ts compile` when it also wrote `schema.json` from a TypeScript source: the
+   * `computeSchemaJsonHash` of that document. The next compile overwrites a `schema.json` only
+   * when it has this hash (or is what it would write anyway), so a `schema.json` from anywhere
+   * else is never lost. Not covered by `contentHash`: it records where a file came from, not
+   * what is served. Absent otherwise.
+   */
+  readonly schemaJsonHash?: string;
 }

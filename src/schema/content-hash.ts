@@ -23,9 +23,26 @@ function sortKeys(value: unknown): unknown {
 
 /**
  * The compiled schema's `contentHash`: SHA-256 of the canonical JSON of the schema without its
- * `contentHash`, as hex, cut to 32 characters (128 bits, FraiseQL's length).
+ * `contentHash` and `schemaJsonHash` (which records where a file came from, not what is
+ * served), as hex, cut to 32 characters (128 bits, FraiseQL's length).
  */
 export function computeContentHash(schemaWithoutHash: object): string {
-  const { contentHash: _ignored, ...rest } = schemaWithoutHash as { contentHash?: unknown };
+  const {
+    contentHash: _hash,
+    schemaJsonHash: _origin,
+    ...rest
+  } = schemaWithoutHash as {
+    contentHash?: unknown;
+    schemaJsonHash?: unknown;
+  };
   return createHash('sha256').update(canonicalJson(rest)).digest('hex').slice(0, 32);
+}
+
+/**
+ * The compiled schema's `schemaJsonHash`: SHA-256 (hex) of the canonical JSON of a `schema.json`
+ * document. Key order and whitespace do not count, so a checkout that changed line endings or
+ * re-indented the file still matches.
+ */
+export function computeSchemaJsonHash(document: unknown): string {
+  return createHash('sha256').update(canonicalJson(document)).digest('hex');
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { compileSchemaJson } from '../../src/schema/compile-schema.ts';
-import { computeContentHash } from '../../src/schema/content-hash.ts';
+import { computeContentHash, computeSchemaJsonHash } from '../../src/schema/content-hash.ts';
 import { loadCompiledSchema } from '../../src/schema/load-compiled-schema.ts';
 import { assertProblem, blogSchema, fixture, problemsOf } from './schema-test-support.ts';
 
@@ -104,4 +104,26 @@ test('a "__proto__" key in a compiled file is refused, so no inject rule can van
     'queries.tenantOrders.inject.__proto__',
     /cannot be used as a key/,
   );
+});
+
+test('the schemaJsonHash compile records loads and is left out of the content hash', () => {
+  const { schema } = compileSchemaJson(blogSchema());
+  const recorded = { ...schema, schemaJsonHash: computeSchemaJsonHash(blogSchema()) };
+  assert.equal(computeContentHash(recorded), schema.contentHash);
+  const loaded = loadCompiledSchema(JSON.stringify(recorded));
+  assert.equal(loaded.schemaJsonHash, recorded.schemaJsonHash);
+  assertProblem(
+    problemsOf(() => loadCompiledSchema({ ...schema, schemaJsonHash: 'not-a-hash' })),
+    'schemaJsonHash',
+    /64 hex characters/,
+  );
+
+  // Key order and whitespace do not change the schema.json hash; content does.
+  const document = { types: [], queries: [{ name: 'a', return_type: 'A' }] };
+  const reordered = JSON.parse(
+    '{ "queries": [{ "return_type": "A", "name": "a" }],\r\n "types": [] }',
+  ) as unknown;
+  const hash = computeSchemaJsonHash(document);
+  assert.equal(computeSchemaJsonHash(reordered), hash);
+  assert.notEqual(computeSchemaJsonHash({ ...document, types: [{}] }), hash);
 });
