@@ -39,13 +39,13 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   refuseNotYetEnforced(env);
 
   const raw: Table = hasFile ? readToml(configPath) : {};
-  const expanded = expandTable(raw, env, '');
-  for (const binding of ENV_BINDINGS) applyEnv(expanded, binding, env);
+  const origins: ValueOrigins = new Map();
+  const expanded = expandTable(raw, env, '', origins);
+  for (const binding of ENV_BINDINGS) applyEnv(expanded, binding, env, origins);
 
   const parsed = configSchema.safeParse(expanded);
   if (!parsed.success) {
-    const where = hasFile ? configPath : 'the environment';
-    throw new ConfigError(`Invalid configuration in ${where}:\n${z.prettifyError(parsed.error)}`);
+    throw new ConfigError(describeIssues(parsed.error, origins, hasFile ? raw : {}, configPath));
   }
   const file = parsed.data;
 
@@ -89,6 +89,64 @@ function refuseNotYetEnforced(env: Readonly<Record<string, string | undefined>>)
   }
 }
 
+/**
+ * Where a value that did not come from the file as written came from, by dotted path
+ * (`auth.leeway_seconds`, `auth.previous_secrets.0.secret`): the environment variable that set
+ * it, or the `${VAR}` of the file it was expanded from. Names only: values may be secrets.
+ */
+type ValueOrigins = Map<string, { readonly variable: string; readonly via: 'env' | 'placeholder' }>;
+
+/**
+ * One line per problem, each naming where its value came from: the environment variable
+ * that set it (the file is named only when it holds a value the variable overrides), the
+ * file, or the file's `${VAR}`. A problem with no value behind it names only the key.
+ */
+function describeIssues(
+  error: z.ZodError,
+  origins: ValueOrigins,
+  file: Table,
+  configPath: string,
+): string {
+  const lines = [...error.issues]
+    .sort((a, b) => a.path.length - b.path.length)
+    .map((issue) => {
+      const path = issue.path.map(String);
+      const at = path.length === 0 ? '' : `\n  → at ${path.join('.')}`;
+      return `✖ ${issue.message}${at}${sourceOf(path, origins, file, configPath)}`;
+    });
+  return `Invalid configuration:\n${lines.join('\n')}`;
+}
+
+function sourceOf(
+  path: readonly string[],
+  origins: ValueOrigins,
+  file: Table,
+  configPath: string,
+): string {
+  // The longest prefix with a recorded origin: JWT_AUDIENCE sets auth.audience, whose item
+  // auth.audience.0 may be the one refused.
+  for (let length = path.length; length > 0; length -= 1) {
+    const origin = origins.get(path.slice(0, length).join('.'));
+    if (origin === undefined) continue;
+    if (origin.via === 'placeholder') return ` in ${configPath}, from \${${origin.variable}}`;
+    const overrides = holds(file, path) ? ` (it overrides the value in ${configPath})` : '';
+    return `, set by the environment variable ${origin.variable}${overrides}`;
+  }
+  return holds(file, path) ? ` in ${configPath}` : '';
+}
+
+/** True when the file sets a value at `path` (a table counts: its unknown keys are in it). */
+function holds(table: Table, path: readonly string[]): boolean {
+  let current: unknown = table;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, segment)) {
+      return false;
+    }
+    current = (current as Table)[segment];
+  }
+  return true;
+}
+
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 /**
@@ -96,11 +154,16 @@ const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
  * with VAR unset or empty is dropped, so the key takes its default (`url = "${DATABASE_URL}"`
  * means embedded when DATABASE_URL is unset). An unset variable inside longer text is an error.
  */
-function expandTable(table: Table, env: Readonly<Record<string, string | undefined>>, at: string): Table {
+function expandTable(
+  table: Table,
+  env: Readonly<Record<string, string | undefined>>,
+  at: string,
+  origins: ValueOrigins,
+): Table {
   const out: Table = {};
   for (const [key, value] of Object.entries(table)) {
     const path = at === '' ? key : `${at}.${key}`;
-    const expanded = expandValue(value, env, path);
+    const expanded = expandValue(value, env, path, origins);
     if (expanded !== undefined) out[key] = expanded;
   }
   return out;
@@ -110,11 +173,14 @@ function expandValue(
   value: unknown,
   env: Readonly<Record<string, string | undefined>>,
   path: string,
+  origins: ValueOrigins,
 ): unknown {
-  if (typeof value === 'string') return expandString(value, env, path);
-  if (Array.isArray(value)) return value.map((item, index) => expandValue(item, env, `${path}[${index}]`));
+  if (typeof value === 'string') return expandString(value, env, path, origins);
+  if (Array.isArray(value)) {
+    return value.map((item, index) => expandValue(item, env, `${path}[${index}]`, origins));
+  }
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    return expandTable(value as Table, env, path);
+    return expandTable(value as Table, env, path, origins);
   }
   return value;
 }
@@ -123,15 +189,23 @@ function expandString(
   value: string,
   env: Readonly<Record<string, string | undefined>>,
   path: string,
+  origins: ValueOrigins,
 ): string | undefined {
+  // The key origins are looked up by: `a.b[0]` as `a.b.0`, the way validation names it.
+  const key = path.replace(/\[(\d+)\]/g, '.$1');
   const whole = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value);
   if (whole?.[1] !== undefined) {
     const found = env[whole[1]];
-    return found === undefined || found === '' ? undefined : found;
+    if (found === undefined || found === '') return undefined;
+    origins.set(key, { variable: whole[1], via: 'placeholder' });
+    return found;
   }
   return value.replace(PLACEHOLDER, (_match, name: string, fallback: string | undefined) => {
     const found = env[name];
-    if (found !== undefined && found !== '') return found;
+    if (found !== undefined && found !== '') {
+      origins.set(key, { variable: name, via: 'placeholder' });
+      return found;
+    }
     if (fallback !== undefined) return fallback;
     throw new ConfigError(
       `fraiseql.toml: ${path} refers to \${${name}}, which is not set. Set ${name}, or write ` +
@@ -144,12 +218,14 @@ function applyEnv(
   table: Table,
   binding: EnvBinding,
   env: Readonly<Record<string, string | undefined>>,
+  origins: ValueOrigins,
 ): void {
   const text = env[binding.name];
   if (text === undefined || text === '') return;
   const [section, key] = binding.path;
   const target = (table[section] ??= {}) as Table;
   target[key] = convertEnvValue(binding, text);
+  origins.set(`${section}.${key}`, { variable: binding.name, via: 'env' });
 }
 
 function convertEnvValue(binding: EnvBinding, text: string): unknown {

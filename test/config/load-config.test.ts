@@ -110,3 +110,39 @@ test('the bundled example sets port 8000, the fraiseql-api audience and a page s
   assert.equal(config.auth.audience, 'fraiseql-api');
   assert.equal(config.limits.max_page_size, 100);
 });
+
+test('a refused value names its source: the environment variable, the file, or its ${VAR}', () => {
+  const message = (dir: string, env: Record<string, string>): string => {
+    try {
+      loadConfig({ dir, env });
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      return error.message;
+    }
+    assert.fail('the configuration was accepted');
+  };
+  const plain = project('[server]\nport = 8000\n');
+  const fromEnv = message(plain, { JWT_LEEWAY_SECONDS: '301' });
+  assert.match(
+    fromEnv,
+    /→ at auth\.leeway_seconds, set by the environment variable JWT_LEEWAY_SECONDS$/m,
+  );
+  assert.doesNotMatch(fromEnv, /fraiseql\.toml/, 'the value is not in the file');
+  assert.match(
+    message(plain, { ACCESS_TOKEN_TTL: '30' }),
+    /→ at sessions\.access_token_ttl_seconds, set by the environment variable ACCESS_TOKEN_TTL$/m,
+  );
+
+  const inFile = project('[auth]\nleeway_seconds = 301\n');
+  const fromFile = message(inFile, {});
+  assert.match(fromFile, /→ at auth\.leeway_seconds in .*fraiseql\.toml$/m);
+  assert.doesNotMatch(fromFile, /environment variable/);
+  assert.match(
+    message(inFile, { JWT_LEEWAY_SECONDS: '400' }),
+    /by the environment variable JWT_LEEWAY_SECONDS \(it overrides the value in .*fraiseql\.toml\)/,
+  );
+  assert.match(
+    message(project('[sessions]\naccess_token_ttl_seconds = "${TTL}"\n'), { TTL: '30' }),
+    /→ at sessions\.access_token_ttl_seconds in .*fraiseql\.toml, from \$\{TTL\}$/m,
+  );
+});
