@@ -8,7 +8,10 @@ import { PublicError } from '../errors/public-error.ts';
 export interface TokenIdRule {
   /** Revocation is on (`[revocation] enabled`): every verified token is looked up by `jti`. */
   readonly revocationEnabled: boolean;
-  /** `[revocation] require_jti`: a token without a string `jti` is refused (JTI_REQUIRED). */
+  /**
+   * `[revocation] require_jti`: a token without a string `jti` (or with an empty or blank one)
+   * is refused (JTI_REQUIRED).
+   */
   readonly requireTokenId: boolean;
 }
 
@@ -20,6 +23,16 @@ export const NO_REVOCATION: TokenIdRule = Object.freeze({
 
 /** The longest `jti` the revocation store keeps; a longer one is refused as malformed. */
 export const MAX_REVOCABLE_TOKEN_ID_LENGTH = 255;
+
+/**
+ * The token's `jti` as revocation uses it: a string with something besides whitespace. An
+ * empty or blank `jti` cannot name this token alone (every token with `"jti": ""` would share
+ * it), so it counts as no `jti` at all.
+ */
+export function tokenIdOf(payload: Readonly<Record<string, unknown>>): string | undefined {
+  const jti = payload['jti'];
+  return typeof jti === 'string' && jti.trim() !== '' ? jti : undefined;
+}
 
 /** The verdict on a token's `jti`: a sentence for the report, and the refusal if any. */
 export interface TokenIdFinding {
@@ -37,13 +50,14 @@ export function checkTokenId(
   rule: TokenIdRule,
 ): TokenIdFinding {
   const jti = payload['jti'];
+  const tokenId = tokenIdOf(payload);
   if (!rule.revocationEnabled) {
     return {
       summary: `${describe(jti)}; revocation is off, so it is not checked`,
       refusal: undefined,
     };
   }
-  if (typeof jti !== 'string') {
+  if (tokenId === undefined) {
     if (!rule.requireTokenId) {
       return {
         summary:
@@ -52,8 +66,8 @@ export function checkTokenId(
       };
     }
     const explanation =
-      `${describe(jti)}: revocation is on and needs a string jti to revoke a token alone; ` +
-      'issue tokens with a jti (fraiseql-ts token issue does) or set ' +
+      `${describe(jti)}: revocation is on and needs a non-empty string jti to revoke a ` +
+      'token alone; issue tokens with a jti (fraiseql-ts token issue does) or set ' +
       '[revocation] require_jti = false';
     return {
       summary: explanation,
@@ -63,9 +77,9 @@ export function checkTokenId(
       }),
     };
   }
-  if (jti.length > MAX_REVOCABLE_TOKEN_ID_LENGTH) {
+  if (tokenId.length > MAX_REVOCABLE_TOKEN_ID_LENGTH) {
     const explanation =
-      `the jti has ${jti.length} characters; ` +
+      `the jti has ${tokenId.length} characters; ` +
       `at most ${MAX_REVOCABLE_TOKEN_ID_LENGTH} can be revoked`;
     return {
       summary: explanation,
@@ -77,7 +91,7 @@ export function checkTokenId(
   }
   return {
     summary:
-      `${describe(jti)}; whether it was revoked (logout, token revoke) only the server's ` +
+      `${describe(tokenId)}; whether it was revoked (logout, token revoke) only the server's ` +
       'database can tell',
     refusal: undefined,
   };
@@ -86,6 +100,6 @@ export function checkTokenId(
 function describe(jti: unknown): string {
   if (jti === undefined) return 'the token has no jti';
   if (typeof jti !== 'string') return `jti is ${JSON.stringify(jti)}, not a string`;
-  if (jti === '') return 'jti is empty';
+  if (jti.trim() === '') return `jti is ${JSON.stringify(jti)}, empty, which counts as no jti`;
   return `jti ${JSON.stringify(jti)}`;
 }

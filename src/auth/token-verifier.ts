@@ -12,6 +12,7 @@ import type { Principal } from './principal.ts';
 import { readTokenIdentity } from './read-token-identity.ts';
 import { RemoteKeySet } from './remote-key-set.ts';
 import { tokenFingerprint } from './token-fingerprint.ts';
+import { tokenIdOf } from './token-id-rule.ts';
 import type { VerificationKey } from './verification-key.ts';
 import { verifyTokenSignature, type SignatureKeys } from './verify-token-signature.ts';
 
@@ -114,13 +115,13 @@ export function createTokenVerifier(
 
     const exp = numberClaim(payload, 'exp');
     const iat = numberClaim(payload, 'iat');
-    const jti = payload['jti'];
+    const jti = tokenIdOf(payload);
     const principal: Principal = Object.freeze({
       subject: identity.subject,
       scopes: frozenSet(identity.scopes),
       roles: frozenSet(identity.roles),
       claims: deepFreeze(structuredClone(payload)),
-      ...(typeof jti === 'string' ? { tokenId: jti } : {}),
+      ...(jti === undefined ? {} : { tokenId: jti }),
       ...(exp === undefined ? {} : { expiresAt: exp }),
       ...(iat === undefined ? {} : { issuedAt: iat }),
       tokenFingerprint: tokenFingerprint(token),

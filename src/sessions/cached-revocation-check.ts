@@ -120,8 +120,8 @@ export class CachedRevocationCheck implements RevocationCheck {
         extensions: { reason: 'JTI_REQUIRED' },
         logDetail: {
           explanation:
-            'revocation is on and the token has no jti claim, so it could not be revoked; issue ' +
-            'tokens with a jti or set [revocation] require_jti = false',
+            'revocation is on and the token has no jti claim (an empty one counts as none), so it ' +
+            'could not be revoked; issue tokens with a jti or set [revocation] require_jti = false',
           subject: principal.subject,
         },
       });

@@ -286,6 +286,27 @@ test('the jti line follows the revocation rule, and decides after the signature 
   assert.match(formatTokenInspection(off), /jti\s+info\s+the token has no jti; revocation is off/);
 });
 
+test('an empty or blank jti counts as none: JTI_REQUIRED, and no token id on the principal', async () => {
+  const [empty = '', blank = ''] = mintWithPyJwt([
+    { payload: { ...good, jti: '' }, key: SECRET, algorithm: 'HS256' },
+    { payload: { ...good, jti: '  ' }, key: SECRET, algorithm: 'HS256' },
+  ]);
+  for (const token of [empty, blank]) {
+    const inspection = await inspectToken(token, OPTIONS, {
+      ...clock,
+      tokenIdRule: { revocationEnabled: true, requireTokenId: true },
+    });
+    assert.equal(inspection.reason, 'JTI_REQUIRED');
+    assert.match(formatTokenInspection(inspection), /jti\s+FAIL\s+jti is "\s*", empty/);
+
+    const caller = await createAuthenticator(OPTIONS, undefined, clock).authenticate({
+      authorization: `Bearer ${token}`,
+    });
+    assert.ok(caller.kind === 'authenticated');
+    assert.equal(caller.principal.tokenId, undefined, 'revocation sees no jti');
+  }
+});
+
 test('runTokenInspect passes the revocation rule on: exit 1 for a token the server would refuse', async () => {
   const strict = io({ tokenIdRule: { revocationEnabled: true, requireTokenId: true } });
   assert.equal(await runTokenInspect({ token: tokenOf(0) }, strict.value), 1);

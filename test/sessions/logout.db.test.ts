@@ -154,6 +154,15 @@ describe('tokens without jti', () => {
     assert.deepEqual(refusal(reply), { status: 401, message: 'Token lacks required jti claim', reason: 'JTI_REQUIRED' });
   });
 
+  test('an empty or blank jti counts as none', async () => {
+    for (const jti of ['', ' ']) {
+      const token = await server.token({ sub: ALICE, scopes: ['read:posts'], jti });
+      assert.equal(claimsOf(token)['jti'], jti);
+      const reply = await graphql(server.app, QUERY, token);
+      assert.deepEqual(refusal(reply), { status: 401, message: 'Token lacks required jti claim', reason: 'JTI_REQUIRED' });
+    }
+  });
+
   test('the refusal is logged at debug level with its cause and the fingerprint token inspect prints', async () => {
     const token = await server.token({ sub: BOB, scopes: ['read:posts'], jti: undefined });
     const reply = await graphql(server.app, QUERY, token);
