@@ -66,6 +66,13 @@ export interface RotateKeyRequest {
 /** Longest grace a rotation may give the old key: 30 days. */
 export const MAX_GRACE_SECONDS = 30 * 86_400;
 
+/**
+ * Longest lifetime a key may be given (`expires_in`, or `expires_at` from now): 10 years, 3650
+ * days. A longer one is almost always a typo (`999999d` is the year 4764); a key meant to live
+ * on is given no expiry instead.
+ */
+export const MAX_KEY_LIFETIME_SECONDS = 3650 * 86_400;
+
 /** @throws PublicError BAD_USER_INPUT naming the field and what it expects. */
 export function readCreateKeyRequest(body: unknown, now: number): CreateKeyRequest {
   const parsed = createBody.safeParse(body ?? {});
@@ -106,12 +113,14 @@ function readExpiry(expiresIn: string | number | undefined, expiresAt: string | 
     if (seconds === undefined || seconds === 0) {
       throw bad('expires_in must be a positive duration: seconds, or a number with s, m, h, d or w (90d).');
     }
+    if (seconds > MAX_KEY_LIFETIME_SECONDS) throw tooLong('expires_in');
     return now + seconds * 1000;
   }
   if (expiresAt !== undefined) {
     const time = /^\d{4}-\d{2}-\d{2}(T|$)/.test(expiresAt) ? Date.parse(expiresAt) : Number.NaN;
     if (!Number.isFinite(time)) throw bad('expires_at must be an ISO 8601 time, e.g. 2030-01-31T00:00:00Z.');
     if (time <= now) throw bad('expires_at is in the past; give a future time.');
+    if (time - now > MAX_KEY_LIFETIME_SECONDS * 1000) throw tooLong('expires_at');
     return time;
   }
   return undefined;
@@ -125,6 +134,13 @@ function badInput(error: z.ZodError): PublicError {
       ? `unknown field(s) ${issue.keys.join(', ')}; allowed: name, scopes, expires_in, expires_at, owner (create) or grace, expires_in, expires_at (rotate)`
       : (issue?.message ?? 'is invalid');
   return bad(`Invalid request: ${where}: ${what}.`);
+}
+
+function tooLong(field: 'expires_in' | 'expires_at'): PublicError {
+  return bad(
+    `${field} is more than 10 years away; a key lives at most 10 years (3650d). Give a shorter ` +
+      'lifetime, or none for a key that does not expire.',
+  );
 }
 
 function bad(message: string): PublicError {

@@ -165,6 +165,17 @@ describe('creating and using keys', () => {
     assert.deepEqual(error?.extensions['scopes'], ['write:posts']);
   });
 
+  test('a lifetime over 10 years is a 400 saying so (999999d would be the year 4764)', async () => {
+    const token = await server.token({ sub: ALICE, scopes: ['read:posts'] });
+    for (const lifetime of [{ expires_in: '999999d' }, { expires_at: '4764-01-01T00:00:00Z' }]) {
+      const reply = await call('POST', '/api/keys', { token, body: { name: 'forever', scopes: ['read:posts'], ...lifetime } });
+      assert.equal(reply.status, 400, reply.text);
+      const error = (reply.json['errors'] as { message: string; extensions: Record<string, unknown> }[])[0];
+      assert.equal(error?.extensions['code'], 'BAD_USER_INPUT');
+      assert.match(error?.message ?? '', /at most 10 years \(3650d\)/);
+    }
+  });
+
   test('database permissions apply to the owner: granting staff lets the same key list users', async () => {
     const { key } = await createKey(ALICE, ['read:users'], { name: 'staff-tool', scopes: ['read:users'] });
     const refused = await graphqlWithKey(key, '{ users { name } }');
