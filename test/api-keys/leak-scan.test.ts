@@ -110,6 +110,29 @@ describe('keys scan', () => {
     assert.equal(old?.after, undefined, 'a dead key is not revoked again');
     assert.equal(leakScanExitCode(report), 1, 'they were active when found');
     assert.ok(!JSON.stringify(report).includes(committedThenDeleted), 'the report names keys by label only');
+    assert.match(leakScanReportText(report, true), /; 2 active, revoked now \(status from test table\)\.\n/);
+  });
+
+  test('the summary line reads right: active when found, revoked now or not, unknown', async () => {
+    const summary = async (source: KeyStatusSource, revoke: boolean): Promise<string> => {
+      const report = await scanForLeakedKeys({ paths: [repo], git: false, revoke, source, relativeTo: repo });
+      return leakScanReportText(report, revoke).split('\n').find((line) => line.startsWith('Found ')) ?? '';
+    };
+    assert.equal(
+      await summary(fakeSource([inWorkingTree], [alreadyRevoked]), false),
+      'Found 2 API key(s) in 2 file(s); 1 active (status from test table).',
+    );
+    assert.equal(
+      await summary(fakeSource([inWorkingTree], [alreadyRevoked]), true),
+      'Found 2 API key(s) in 2 file(s); 1 active, revoked now (status from test table).',
+    );
+    const stubborn: KeyStatusSource = { ...fakeSource([inWorkingTree], []), revoke: async () => ({ status: 'active' }) };
+    assert.equal(
+      await summary(stubborn, true),
+      'Found 2 API key(s) in 2 file(s); 1 active, 0 of them revoked now (status from test table).',
+    );
+    const unknown: KeyStatusSource = { description: 'nowhere', check: async () => ({ status: 'unknown' }), revoke: async () => ({ status: 'unknown' }) };
+    assert.equal(await summary(unknown, false), 'Found 2 API key(s) in 2 file(s); 0 active, 2 of unknown status (status from nowhere).');
   });
 
   test('only dead keys: exit 0; unknown status: exit 2', async () => {

@@ -9,7 +9,7 @@ import {
   type LeakScanReport,
   type LeakedKey,
 } from '../../api-keys/scan-for-leaked-keys.ts';
-import type { KeyStatusReport } from '../../api-keys/key-status-source.ts';
+import { isStillActive, type KeyStatusReport } from '../../api-keys/key-status-source.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { hasProject, noProjectMessage, refuseWithoutProject } from '../project-directory.ts';
 import { CommandError } from '../run-command.ts';
@@ -105,12 +105,13 @@ export function leakScanReportText(report: LeakScanReport, revoking: boolean): s
   for (const key of report.keys) lines.push(...keyLines(key));
   for (const item of report.skipped) lines.push(`skipped ${item.path}: ${item.why}`);
 
-  const active = report.keys.filter((key) => key.found.status === 'active' || key.found.status === 'grace');
-  const revoked = report.keys.filter((key) => key.after !== undefined && key.after.status !== key.found.status);
+  const active = report.keys.filter((key) => isStillActive(key.found.status));
+  const revoked = active.filter((key) => key.after !== undefined && !isStillActive(key.after.status));
+  const unknown = report.keys.filter((key) => key.found.status === 'unknown');
   const where = [`${report.filesRead} file(s)`, ...report.repositories.map((repository) => `the git history of ${repository}`)];
   lines.push(
-    `Found ${report.keys.length} API key(s) in ${where.join(' and ')}; ${active.length} still active` +
-      (revoking ? `, ${revoked.length} revoked now` : '') +
+    `Found ${report.keys.length} API key(s) in ${where.join(' and ')}; ${summaryOf(active.length, revoked.length, revoking)}` +
+      (unknown.length > 0 ? `, ${unknown.length} of unknown status` : '') +
       ` (status from ${report.statusSource}).`,
   );
   if (active.length > 0 && !revoking) lines.push('Revoke them with --revoke, then create new keys for their clients.');
@@ -118,6 +119,13 @@ export function leakScanReportText(report: LeakScanReport, revoking: boolean): s
     lines.push('The leaked copies remain where they were found: remove them (and rewrite git history if it is shared).');
   }
   return lines.map((line) => `${line}\n`).join('');
+}
+
+/** "2 active", "2 active, revoked now", "2 active, 1 of them revoked now": at the time found. */
+function summaryOf(active: number, revoked: number, revoking: boolean): string {
+  if (!revoking || active === 0) return `${active} active`;
+  if (revoked === active) return `${active} active, revoked now`;
+  return `${active} active, ${revoked} of them revoked now`;
 }
 
 function keyLines(key: LeakedKey): string[] {
