@@ -83,8 +83,9 @@ export function directKeyAdministration(parts: DirectKeyAdministrationParts): Ke
     },
     async revoke(reference) {
       const record = await find(reference);
+      if (record.revoked) return { view: view(record), alreadyRevoked: true };
       const revoked = await parts.issuer.revoke(record.id);
-      return view(revoked ?? record);
+      return { view: view(revoked ?? record), alreadyRevoked: false };
     },
   };
 }

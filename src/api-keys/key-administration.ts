@@ -23,9 +23,20 @@ export interface RotateKeyBody {
   readonly expires_at?: string;
 }
 
+/** The outcome of a revocation. */
+export interface RevokedKeyView {
+  readonly view: KeyView;
+  /** True when the key was revoked before: nothing changed. */
+  readonly alreadyRevoked: boolean;
+}
+
 /** A refused or failed administration step; the message is for the person at the terminal. */
 export class KeyAdministrationError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The HTTP status a server refused with, when a server did. */
+    readonly httpStatus?: number,
+  ) {
     super(message);
     this.name = 'KeyAdministrationError';
   }
@@ -42,8 +53,11 @@ export interface KeyAdministration {
   /** Keys of `owner`, or every key when undefined. */
   list(owner: string | undefined): Promise<KeyView[]>;
   rotate(id: string, body: RotateKeyBody): Promise<IssuedKeyView & { readonly replaces: KeyView }>;
-  /** Revokes a key named by its id, its prefix (`sk_` + 9 characters) or the key itself. */
-  revoke(reference: string): Promise<KeyView>;
+  /**
+   * Revokes a key named by its id, its prefix (`sk_` + 9 characters) or the key itself. A key
+   * already revoked is left as it is, and said to be.
+   */
+  revoke(reference: string): Promise<RevokedKeyView>;
 }
 
 /** How a key is named on the command line. */

@@ -13,7 +13,7 @@ export type AdminTokenSource = (scopes: readonly string[]) => Promise<string>;
  * Key management through a running server's /api/keys, for when that server holds the
  * embedded database. Each call carries a fresh token from `tokenFor` that holds the admin
  * scope and the scopes the new key will carry (the server checks that rule for every creator).
- * A whole key is revoked with the key itself (`DELETE /api/keys/current`).
+ * A key named by the whole key is found with the key itself (`GET /api/keys/current`).
  */
 export function serverKeyAdministration(
   baseUrl: string,
@@ -48,7 +48,7 @@ export function serverKeyAdministration(
       const errors = json['errors'];
       const first = Array.isArray(errors) ? (errors[0] as Record<string, unknown> | undefined) : undefined;
       const message = typeof first?.['message'] === 'string' ? first['message'] : `HTTP ${response.status}`;
-      throw new KeyAdministrationError(`The server at ${baseUrl} refused: ${message}`);
+      throw new KeyAdministrationError(`The server at ${baseUrl} refused: ${message}`, response.status);
     }
     return json;
   };
@@ -58,14 +58,33 @@ export function serverKeyAdministration(
     return Array.isArray(json['keys']) ? (json['keys'] as KeyView[]) : [];
   };
 
-  /** The id of a key named by id, prefix or the key itself. */
+  /**
+   * The key named by id, prefix or the key itself. A whole key is asked about with itself
+   * (`GET /api/keys/current`); one the server no longer accepts (revoked, expired, replaced)
+   * is then looked up by its prefix and last four characters among all keys.
+   */
   const resolve = async (reference: string): Promise<KeyView> => {
     const named = readKeyReference(reference);
-    if (named.kind === 'key') return call('GET', '/api/keys/current', { key: named.key });
-    const found = (await listAll()).find((view) =>
-      named.kind === 'id' ? view['id'] === named.id : view['prefix'] === named.prefix,
-    );
-    if (found === undefined) throw new KeyAdministrationError(`The server at ${baseUrl} has no key ${reference}.`);
+    if (named.kind === 'key') {
+      try {
+        return await call('GET', '/api/keys/current', { key: named.key });
+      } catch (error) {
+        if (!(error instanceof KeyAdministrationError) || error.httpStatus !== 401) throw error;
+      }
+    }
+    const found = (await listAll()).find((view) => {
+      switch (named.kind) {
+        case 'id':
+          return view['id'] === named.id;
+        case 'prefix':
+          return view['prefix'] === named.prefix;
+        case 'key':
+          return view['prefix'] === named.key.slice(0, 12) && view['last4'] === named.key.slice(-4);
+      }
+    });
+    if (found === undefined) {
+      throw new KeyAdministrationError(`The server at ${baseUrl} has no key ${named.kind === 'key' ? `${named.key.slice(0, 12)}...` : reference}.`);
+    }
     return found;
   };
 
@@ -93,10 +112,10 @@ export function serverKeyAdministration(
       return { ...issued(rest), replaces: (replaces ?? {}) as KeyView };
     },
     async revoke(reference) {
-      const named = readKeyReference(reference);
-      if (named.kind === 'key') return call('DELETE', '/api/keys/current', { key: named.key });
       const view = await resolve(reference);
-      return call('DELETE', `/api/keys/${String(view['id'])}`, { token: await tokenFor([]) });
+      if (view['revoked'] === true) return { view, alreadyRevoked: true };
+      const revoked = await call('DELETE', `/api/keys/${String(view['id'])}`, { token: await tokenFor([]) });
+      return { view: revoked, alreadyRevoked: false };
     },
   };
 }

@@ -106,6 +106,14 @@ describe(`keys commands on the database (${postgres ? 'PostgreSQL' : 'embedded'}
     const view = JSON.parse(revoked.stdout) as Record<string, unknown>;
     assert.equal(view['status'], 'revoked');
     assert.equal(view['revoked'], true);
+    assert.equal(view['already_revoked'], false);
+
+    // Revoking again says so, and changes nothing (exit 0: the key is revoked, as asked).
+    const again = await keys(['revoke', id]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /was already revoked \(at \d{4}-.*\); nothing changed\./);
+    assert.doesNotMatch(again.stdout, /^Revoked/);
+
 
     const mistyped = await keys(['revoke', `${fresh.slice(0, -1)}${fresh.endsWith('a') ? 'b' : 'a'}`]);
     assert.equal(mistyped.code, 1);
@@ -175,6 +183,11 @@ describe('keys commands through a running server (embedded database)', { skip: p
     const refused = await use();
     assert.equal(refused.status, 401);
     assert.equal(((await refused.json()) as { errors: { message: string }[] }).errors[0]?.message, 'Invalid API key');
+
+    // Revoking it again through the server, named by the whole key, says it already was.
+    const again = await keys(['revoke', key, ...through]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /was already revoked/);
   });
 });
 

@@ -123,15 +123,24 @@ export async function runKeysRotate(
   });
 }
 
-/** `fraiseql-ts keys revoke <id|prefix|key>`: the key stops working now, on every instance. */
+/**
+ * `fraiseql-ts keys revoke <id|prefix|key>`: the key stops working now, on every instance. A
+ * key already revoked is said to be (exit code 0 all the same: it is revoked, as asked).
+ */
 export async function runKeysRevoke(
   reference: string,
   options: KeysCommandOptions,
   io: KeysCommandIo = PROCESS_IO,
 ): Promise<number> {
   return withBackend(options, io, async (backend) => {
-    const view = await backend.administration.revoke(reference);
-    io.stdout(options.json === true ? `${JSON.stringify(view, null, 2)}\n` : `Revoked ${describe(view)}.\n`);
+    const { view, alreadyRevoked } = await backend.administration.revoke(reference);
+    if (options.json === true) {
+      io.stdout(`${JSON.stringify({ ...view, already_revoked: alreadyRevoked }, null, 2)}\n`);
+    } else if (alreadyRevoked) {
+      io.stdout(`The ${describe(view)} was already revoked (at ${String(view['revoked_at'])}); nothing changed.\n`);
+    } else {
+      io.stdout(`Revoked ${describe(view)}.\n`);
+    }
     return 0;
   });
 }
