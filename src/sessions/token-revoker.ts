@@ -98,14 +98,19 @@ export class TokenRevoker {
     return { revoked: true, sub: subject, revoked_before: before.toISOString() };
   }
 
-  /** Revokes one token by `jti` (the CLI, which has no token in hand, passes the expiry it knows). */
-  async revokeTokenId(tokenId: string, expiresAt: Date | undefined, subject: string | undefined, reason: string): Promise<void> {
+  /**
+   * Revokes one token by `jti` (the CLI, which has no token in hand, passes the expiry it
+   * knows). Resolves to when the revocation may be forgotten: the token's `exp` plus the largest
+   * leeway, or, with no expiry known, `retentionSeconds` from now.
+   */
+  async revokeTokenId(tokenId: string, expiresAt: Date | undefined, subject: string | undefined, reason: string): Promise<Date> {
     const until =
       expiresAt === undefined
         ? new Date(this.#now() + this.parts.retentionSeconds * 1000)
         : afterLeeway(expiresAt.getTime() / 1000);
     await this.parts.revocations.revokeToken(tokenId, until, subject, reason);
     this.parts.onRevoked();
+    return until;
   }
 }
 

@@ -15,7 +15,7 @@ import { RevocationStore } from '../../src/sessions/revocation-store.ts';
 import { SessionStore } from '../../src/sessions/session-store.ts';
 import { TokenRevoker } from '../../src/sessions/token-revoker.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { claimsOf, graphql, login, post, refusal } from './support/auth-client.ts';
+import { ALICE, claimsOf, graphql, login, post, refusal } from './support/auth-client.ts';
 
 const QUERY = '{ posts { title } }';
 let server: TestServer;
@@ -88,7 +88,8 @@ describe('token revoke', () => {
     const output: string[] = [];
     const jti = String(claimsOf(first.access_token)['jti']);
     assert.equal(await tokenRevoke(revoker, { target: jti }, (text) => void output.push(text)), 0);
-    assert.equal(output.join(''), `Revoked token ${jti}.\n`);
+    assert.match(output.join(''), new RegExp(`^Revoked token id \\(jti\\) ${jti}: any token carrying it is refused until .+Z`));
+    assert.doesNotMatch(output.join(''), /not a UUID/, "a jti of this server's form needs no note");
     await untilRevoked(first.access_token);
     assert.equal((await graphql(server.app, QUERY, second.access_token)).status, 200);
   });
@@ -97,7 +98,10 @@ describe('token revoke', () => {
     const tokens = await login(server.app, 'alice');
     const output: string[] = [];
     await tokenRevoke(revoker, { target: `Bearer ${tokens.access_token}` }, (text) => void output.push(text));
-    assert.match(output.join(''), /^Revoked token [0-9a-f-]{36} \(it would have expired at .+Z\)\.\n$/);
+    assert.match(
+      output.join(''),
+      /^Revoked the whole token given \(jti [0-9a-f-]{36}, subject "[0-9a-f-]{36}", it would have expired at .+Z\)\.\n$/,
+    );
     await untilRevoked(tokens.access_token);
   });
 
@@ -109,6 +113,46 @@ describe('token revoke', () => {
     await untilRevoked(tokens.access_token);
     const refresh = await post(server.app, '/auth/refresh', { refresh_token: tokens.refresh_token });
     assert.equal(refusal(refresh).reason, 'SESSION_REVOKED');
+  });
+
+  test('a truncated or mistyped token is refused (exit 2), not revoked as a jti; the real one stays valid', async () => {
+    const tokens = await login(server.app, 'carol');
+    const token = tokens.access_token;
+    const [header = '', payload = ''] = token.split('.');
+    const broken = [
+      token.slice(0, 40),
+      `${header}.${payload}`,
+      `${header}.${payload.slice(0, 10)}.sig`,
+      `x${token.slice(1)}`,
+      `${header}.x`,
+    ];
+    for (const target of broken) {
+      const output: string[] = [];
+      await assert.rejects(tokenRevoke(revoker, { target }, (text) => void output.push(text)), (error: unknown) => {
+        assert.ok(error instanceof CommandError, String(error));
+        assert.equal(error.exitCode, 2);
+        assert.match(error.message, /looks like a JWT \(.+\) but is not a whole token .*nothing was revoked/);
+        return true;
+      });
+      assert.deepEqual(output, [], target);
+    }
+    const rows = await server.database.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM fraiseql_auth.revoked_tokens WHERE token_id = ANY($1)',
+      [broken],
+    );
+    assert.equal(rows.rows[0]?.n, 0, 'nothing was written');
+    assert.equal((await graphql(server.app, QUERY, token)).status, 200);
+  });
+
+  test("another issuer's jti is revoked as given, with a note that it is not this server's form", async () => {
+    for (const jti of ['not-a-jti-nor-token', 'AT.cDnDT9Sd1w6F0mS9YzCRDvlNrBe-xDzn0sIr5ccb6mk']) {
+      const output: string[] = [];
+      assert.equal(await tokenRevoke(revoker, { target: jti }, (text) => void output.push(text)), 0);
+      assert.match(output.join(''), new RegExp(`^Revoked token id \\(jti\\) ${jti.replace('.', '\\.')}: `));
+      assert.match(output.join(''), /is not a UUID, the form of every jti this server issues/);
+      const token = await server.token({ sub: ALICE, scopes: ['read:posts'], jti });
+      await untilRevoked(token);
+    }
   });
 
   test('needs exactly one of a jti, a token or --user', async () => {

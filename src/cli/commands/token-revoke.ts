@@ -1,6 +1,8 @@
-import { decodeJwt } from 'jose';
-
+import { explanationOf } from '../../auth/auth-failure.ts';
+import { decodeCompactToken } from '../../auth/decode-compact-token.ts';
+import { MAX_REVOCABLE_TOKEN_ID_LENGTH, tokenIdOf } from '../../auth/token-id-rule.ts';
 import { loadConfig } from '../../config/load-config.ts';
+import { PublicError } from '../../errors/public-error.ts';
 import type { RevocationBackend } from '../../sessions/revocation-store.ts';
 import type { TokenRevoker } from '../../sessions/token-revoker.ts';
 import { CommandError } from '../run-command.ts';
@@ -29,13 +31,46 @@ export async function tokenRevoke(revoker: TokenRevoker, args: TokenRevokeArgs, 
     stdout(`Revoked every token of "${result.sub}" issued until ${result.revoked_before}, and its sessions.\n`);
     return 0;
   }
-  const target = (args.target ?? '').replace(/^Bearer\s+/i, '').trim();
-  const { tokenId, expiresAt, subject } = readTarget(target);
-  await revoker.revokeTokenId(tokenId, expiresAt, subject, 'revoked (CLI)');
-  stdout(
-    `Revoked token ${tokenId}${expiresAt === undefined ? '' : ` (it would have expired at ${expiresAt.toISOString()})`}.\n`,
-  );
+  const target = (args.target ?? '').trim().replace(/^Bearer\s+/i, '').trim();
+  const read = readTarget(target);
+  const until = await revoker.revokeTokenId(read.tokenId, read.expiresAt, read.subject, 'revoked (CLI)');
+  stdout(describeRevocation(read, until));
   return 0;
+}
+
+/** What `token revoke` was given, once read. */
+interface RevocationTarget {
+  /** `jti`: a bare token id was given; `token`: a whole token, whose claims were read. */
+  readonly given: 'jti' | 'token';
+  readonly tokenId: string;
+  readonly expiresAt?: Date;
+  readonly subject?: string;
+}
+
+/** The jtis this server issues (login, refresh, `token issue`): `crypto.randomUUID()`. */
+const SERVER_TOKEN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function describeRevocation(target: RevocationTarget, until: Date): string {
+  if (target.given === 'token') {
+    const facts = [
+      `jti ${target.tokenId}`,
+      ...(target.subject === undefined ? [] : [`subject "${target.subject}"`]),
+      ...(target.expiresAt === undefined ? [] : [`it would have expired at ${target.expiresAt.toISOString()}`]),
+    ];
+    return `Revoked the whole token given (${facts.join(', ')}).\n`;
+  }
+  const lines = [
+    `Revoked token id (jti) ${target.tokenId}: any token carrying it is refused until ${until.toISOString()} ` +
+      '(with no token in hand its expiry is unknown; pass the whole token to keep it revoked until then).',
+  ];
+  if (!SERVER_TOKEN_ID.test(target.tokenId)) {
+    lines.push(
+      `Note: "${target.tokenId}" is not a UUID, the form of every jti this server issues (login, token issue). ` +
+        "That is expected for another issuer's tokens; if you meant a token of this server, check the jti with " +
+        'fraiseql-ts token inspect <token>, or pass the whole token.',
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /**
@@ -73,26 +108,63 @@ export async function runTokenStoreCommand(
   }
 }
 
-function readTarget(target: string): { tokenId: string; expiresAt?: Date; subject?: string } {
-  if (target.split('.').length !== 3) {
-    if (target === '' || target.length > 255) throw new CommandError('A token id (jti) has 1 to 255 characters.', 2);
-    return { tokenId: target };
+/**
+ * A bare `jti`, or a whole token whose `jti`, `exp` and `sub` are read (not verified: revoking
+ * a token needs no trust in it). Text that looks like a JWT must decode as a whole one: a
+ * truncated or mistyped token would otherwise be "revoked" as a jti nobody carries while the
+ * real token stays valid. Any other text of 1 to 255 characters is taken as a jti, since other
+ * issuers' jtis take many forms (`AT.<random>` at Okta, for one, so a single dot is allowed).
+ */
+function readTarget(target: string): RevocationTarget {
+  const jwtSign = jwtLikeness(target);
+  if (jwtSign === undefined) {
+    if (target === '' || target.length > MAX_REVOCABLE_TOKEN_ID_LENGTH) {
+      throw new CommandError(`A token id (jti) has 1 to ${MAX_REVOCABLE_TOKEN_ID_LENGTH} characters.`, 2);
+    }
+    return { given: 'jti', tokenId: target };
   }
-  let claims: Record<string, unknown>;
+  let claims: Readonly<Record<string, unknown>>;
   try {
-    claims = decodeJwt(target);
-  } catch {
-    throw new CommandError('This looks like a token but cannot be decoded; pass its jti instead.', 2);
+    const decoded = decodeCompactToken(target, Number.MAX_SAFE_INTEGER);
+    if (decoded.partLengths[2] === 0) throw new Error('the signature part is empty');
+    claims = decoded.payload;
+  } catch (error) {
+    const why = error instanceof PublicError ? explanationOf(error) : error instanceof Error ? error.message : String(error);
+    throw new CommandError(
+      `This looks like a JWT (${jwtSign}) but is not a whole token (${why}), so nothing was revoked. ` +
+        'Pass the whole token, three dot-separated parts as the client sends it, or its jti ' +
+        '(fraiseql-ts token inspect <token> shows it).',
+      2,
+    );
   }
-  const jti = claims['jti'];
-  if (typeof jti !== 'string' || jti === '') {
+  const tokenId = tokenIdOf(claims);
+  if (tokenId === undefined) {
     throw new CommandError('This token has no jti, so it cannot be revoked alone; use --user <sub> to revoke every token of its subject.', 2);
+  }
+  if (tokenId.length > MAX_REVOCABLE_TOKEN_ID_LENGTH) {
+    throw new CommandError(`This token's jti has ${tokenId.length} characters; at most ${MAX_REVOCABLE_TOKEN_ID_LENGTH} can be revoked.`, 2);
   }
   const exp = claims['exp'];
   const sub = claims['sub'];
   return {
-    tokenId: jti,
+    given: 'token',
+    tokenId,
     ...(typeof exp === 'number' ? { expiresAt: new Date(exp * 1000) } : {}),
     ...(typeof sub === 'string' ? { subject: sub } : {}),
   };
+}
+
+/**
+ * Why `text` looks like a JWT, or undefined: it starts with `eyJ` (every JWT header is JSON
+ * beginning `{"`, RFC 7515 §7.1), has two dots or more, or has a dot after a part that decodes
+ * to JSON text.
+ */
+function jwtLikeness(text: string): string | undefined {
+  if (text.startsWith('eyJ')) return 'it starts with eyJ, as an encoded JWT header does';
+  const dots = text.split('.').length - 1;
+  if (dots >= 2) return `it has ${dots} dots`;
+  const [first = ''] = text.split('.');
+  if (dots !== 1 || !/^[A-Za-z0-9_-]+$/.test(first)) return undefined;
+  const decoded = Buffer.from(first, 'base64url').toString('utf8').trimStart();
+  return decoded.startsWith('{') ? 'its first part decodes to JSON, as a JWT header does' : undefined;
 }
