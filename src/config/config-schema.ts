@@ -42,6 +42,12 @@ const databaseSection = z
     pool_max: positiveInt.max(1000).default(10),
     /** `statement_timeout` per request transaction, in ms (ignored by PGlite). Default 5000. */
     statement_timeout_ms: positiveInt.default(5000),
+    /**
+     * Serve from the embedded database in production, although nothing there can stop a slow
+     * statement (PGlite ignores `statement_timeout` and runs on the server's own thread).
+     * Default false: production needs `DATABASE_URL`.
+     */
+    dangerously_allow_embedded_in_production: z.boolean().default(false),
     /** Role for requests to public operations without credentials. */
     anon_role: identifier.default('fraiseql_anon'),
     /** Role for authenticated requests. */

@@ -191,6 +191,14 @@ function responseHeadersOf(features: readonly ServerFeature[]) {
 
 async function openConfiguredDatabase(config: ResolvedConfig, logger: Logger): Promise<Database> {
   const url = config.database.url;
+  if (url === undefined && config.production && !config.database.dangerously_allow_embedded_in_production) {
+    throw new StartupError(
+      'Production needs PostgreSQL: set DATABASE_URL. The embedded database cannot stop a slow ' +
+        'statement (statement_timeout_ms is not enforced there, and a statement blocks every other ' +
+        'request while it runs). To serve from it anyway, set [database] ' +
+        'dangerously_allow_embedded_in_production = true in fraiseql.toml.',
+    );
+  }
   if (url === undefined) {
     logger.info({ dataDir: config.paths.dataDir }, 'using the embedded database (set DATABASE_URL for PostgreSQL)');
   }

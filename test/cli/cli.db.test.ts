@@ -297,6 +297,18 @@ describe('refused starts and unreachable databases', () => {
     },
   );
 
+  test('serve in production without DATABASE_URL is refused: the embedded database has no statement timeout', LONG, async () => {
+    const { DATABASE_URL: _unused, ...withoutUrl } = env;
+    const result = await runCli(['serve', '--port', '0'], {
+      cwd: project.dir,
+      env: { ...withoutUrl, FRAISEQL_ENV: 'production', API_KEY_SECRET: SECRET },
+    });
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stderr, /Production needs PostgreSQL: set DATABASE_URL\./);
+    assert.match(result.stderr, /dangerously_allow_embedded_in_production = true/);
+    assert.doesNotMatch(result.stderr, /unexpected error|\n\s+at /);
+  });
+
   test(
     'an unreachable DATABASE_URL is reported without a stack trace, exit 1',
     LONG,
