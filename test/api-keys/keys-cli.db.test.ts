@@ -114,6 +114,13 @@ describe(`keys commands on the database (${postgres ? 'PostgreSQL' : 'embedded'}
     assert.match(again.stdout, /was already revoked \(at \d{4}-.*\); nothing changed\./);
     assert.doesNotMatch(again.stdout, /^Revoked/);
 
+    // The revoked key (rotated, so it had a grace time) is listed with when it was revoked,
+    // not with an "until" that no longer applies; the new key is active.
+    const listed = await keys(['list']);
+    assert.equal(listed.code, 0, listed.stderr);
+    const line = listed.stdout.split('\n').find((item) => item.startsWith(id)) ?? '';
+    assert.match(line, /revoked {2}.*revoked=\d{4}-/);
+    assert.doesNotMatch(line, /until=/);
 
     const mistyped = await keys(['revoke', `${fresh.slice(0, -1)}${fresh.endsWith('a') ? 'b' : 'a'}`]);
     assert.equal(mistyped.code, 1);

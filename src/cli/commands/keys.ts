@@ -177,17 +177,24 @@ function describe(view: KeyView): string {
   return `key ${label(view)} (id ${String(view['id'])}, owner ${String(view['owner'])}, name "${String(view['name'])}", scopes: ${scopes || 'none'})`;
 }
 
+/**
+ * One key of `keys list`. `until` is when the key stops (stopped) working: its grace time or
+ * its expiry. A revoked key shows when it was revoked instead: its grace or expiry no longer
+ * says anything about it.
+ */
 function listLine(view: KeyView): string {
   const scopes = Array.isArray(view['scopes']) ? view['scopes'].join(' ') : '';
-  const until = view['grace_until'] ?? view['expires_at'];
+  const status = String(view['status']);
+  const until = status === 'revoked' ? undefined : (view['grace_until'] ?? view['expires_at']);
   return [
     String(view['id']),
     label(view),
-    String(view['status']).padEnd(8),
+    status.padEnd(8),
     `owner=${String(view['owner'])}`,
     `name=${JSON.stringify(view['name'])}`,
     `scopes=${scopes || '-'}`,
     ...(until === null || until === undefined ? [] : [`until=${String(until)}`]),
+    ...(status === 'revoked' ? [`revoked=${String(view['revoked_at'])}`] : []),
     `last_used=${String(view['last_used_at'] ?? 'never')}`,
   ].join('  ');
 }
