@@ -14,8 +14,13 @@ export function toPublicError(error: unknown, options: { production: boolean }):
   if (error instanceof PublicError) return error;
   if (!isDatabaseError(error)) {
     if (isConnectionFailure(error)) {
+      // pg's pool gives the same timeout when the server is down and when every connection is
+      // in use: the message must not claim the database is down when it is only busy.
+      const busyOrDown = error instanceof Error && error.message.startsWith('timeout exceeded when trying to connect');
       return new PublicError('SERVICE_UNAVAILABLE', {
-        message: 'The database is unreachable. Retry the request later.',
+        message: busyOrDown
+          ? 'No database connection became free in time (the database is busy or unreachable). Retry the request later.'
+          : 'The database is unreachable. Retry the request later.',
         cause: error,
         logDetail: { reason: error instanceof Error ? error.message : String(error) },
       });

@@ -106,6 +106,14 @@ describe('toPublicError', () => {
       code: 'ECONNREFUSED',
     });
     assert.equal(toPublicError(refused, PRODUCTION).code, 'SERVICE_UNAVAILABLE');
+    assert.match(toPublicError(refused, PRODUCTION).message, /The database is unreachable/);
+    // pg's pool says the same when every connection is busy: the message must not claim "down".
+    const poolTimeout = new Error('timeout exceeded when trying to connect');
+    assert.equal(toPublicError(poolTimeout, PRODUCTION).code, 'SERVICE_UNAVAILABLE');
+    assert.match(
+      toPublicError(poolTimeout, PRODUCTION).message,
+      /^No database connection became free in time \(the database is busy or unreachable\)/,
+    );
   });
 
   test('P0001 with a HINT naming a public code forwards the code and the message', () => {
