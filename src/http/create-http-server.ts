@@ -144,6 +144,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.get('/graphql', async (request, reply) =>
     handle(request, reply, () => readGetRequest(searchParamsOf(request.url), maxGetQueryBytes)),
   );
+  // RFC 9110 §9.3.7: OPTIONS names the methods. No Access-Control-* header is sent, so a
+  // browser's cross-origin preflight fails, as it must while CORS is not configured.
+  app.options('/graphql', async (_request, reply) => reply.header('allow', 'GET, POST, OPTIONS').code(204).send());
   app.route({
     method: ['PUT', 'PATCH', 'DELETE'],
     url: '/graphql',

@@ -160,6 +160,17 @@ describe('POST and GET', () => {
       assert.deepEqual(errorCodes(reply), ['METHOD_NOT_ALLOWED']);
     }
   });
+
+  test('OPTIONS on /graphql is 204 naming the methods, without CORS headers', async () => {
+    const reply = await exchange(server.app, {
+      method: 'OPTIONS',
+      url: '/graphql',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(reply.status, 204, reply.text);
+    assert.equal(headerOf(reply, 'allow'), 'GET, POST, OPTIONS');
+    assert.equal(headerOf(reply, 'access-control-allow-origin'), undefined);
+  });
 });
 
 describe('request bodies and media types', () => {
