@@ -16,7 +16,15 @@ export type RemoteKeySource =
 
 /** What a lookup found: keys (possibly none: an unknown kid), or no usable key set at all. */
 export type RemoteKeyLookup =
-  | { readonly kind: 'keys'; readonly keys: readonly VerificationKey[] }
+  | {
+      readonly kind: 'keys';
+      readonly keys: readonly VerificationKey[];
+      /**
+       * For a kid no key has: whether the key set was fetched again for it, or why not (the
+       * cooldown) and when it may be. Absent when keys were found.
+       */
+      readonly refetch?: string;
+    }
   | { readonly kind: 'unavailable'; readonly explanation: string };
 
 /** What `RemoteKeySet` needs besides its source. */
@@ -58,6 +66,7 @@ export class RemoteKeySet {
   /** The keys that may have signed a token with this `kid` (all keys when it has none). */
   async keysFor(kid: string | undefined): Promise<RemoteKeyLookup> {
     const { refreshIntervalSeconds, maxStaleSeconds } = this.#init.jwks;
+    const attemptBefore = this.#lastAttemptAt;
     const age = this.#init.now() - this.#fetchedAt;
     if (this.#keys === undefined) await this.#attempt('first use');
     else if (age > maxStaleSeconds * 1000) await this.#attempt('keys past their maximum age');
@@ -77,8 +86,14 @@ export class RemoteKeySet {
     }
     let found = matching(keys, kid);
     if (found.length === 0 && kid !== undefined) {
+      // A fetch in flight (another request's) counts: this lookup waits for its keys.
+      const joined = this.#inflight !== undefined;
       await this.#attempt(`unknown kid "${kid}"`);
       found = matching(this.#keys ?? keys, kid);
+      if (found.length === 0) {
+        const fetched = joined || this.#lastAttemptAt !== attemptBefore;
+        return { kind: 'keys', keys: found, refetch: this.#refetchNote(fetched) };
+      }
     }
     return { kind: 'keys', keys: found };
   }
@@ -107,6 +122,27 @@ export class RemoteKeySet {
   /** Aborts any fetch in flight. */
   close(): void {
     this.#abort.abort();
+  }
+
+  /**
+   * What became of the fetch an unknown kid asked for, for the refusal's explanation: done
+   * (during this lookup, or one in flight it waited for), or skipped for the cooldown.
+   */
+  #refetchNote(fetched: boolean): string {
+    if (fetched || this.#lastAttemptAt === undefined) {
+      return `the key set was fetched from ${this.describe()} just now and does not hold it`;
+    }
+    const now = this.#init.now();
+    const cooldown = this.#init.jwks.cooldownSeconds;
+    const waitUntil = this.#lastAttemptAt + cooldown * 1000;
+    const ago = Math.round((now - this.#lastAttemptAt) / 1000);
+    const wait = Math.max(1, Math.ceil((waitUntil - now) / 1000));
+    return (
+      `the key set was not fetched again for it: the last fetch was ${ago} s ago and ` +
+      `jwks_cooldown_seconds is ${cooldown}, so the next refetch may happen at ` +
+      `${new Date(waitUntil).toISOString()} (in ${wait} s). A provider should publish a new ` +
+      'key at least jwks_cooldown_seconds before signing with it'
+    );
   }
 
   #attempt(trigger: string): Promise<void> {

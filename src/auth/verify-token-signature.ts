@@ -57,10 +57,14 @@ export async function verifyTokenSignature(
 
   let candidates = active;
   let unavailable: string | undefined;
+  let refetch: string | undefined;
   if (keys.remote !== undefined && !isHmacAlgorithm(alg)) {
     const lookup = await keys.remote.keysFor(kid);
     if (lookup.kind === 'unavailable') unavailable = lookup.explanation;
-    else candidates = [...candidates, ...lookup.keys.filter((key) => key.algorithms.has(alg))];
+    else {
+      candidates = [...candidates, ...lookup.keys.filter((key) => key.algorithms.has(alg))];
+      refetch = lookup.refetch;
+    }
   }
 
   const detail = { alg, kid };
@@ -79,7 +83,9 @@ export async function verifyTokenSignature(
     if (named.length > 0 && named.every((key) => !key.algorithms.has(alg))) {
       return fail(algorithmMismatch(named, header), []);
     }
-    return fail(authFailure('UNKNOWN_KEY', unknownKeyExplanation(keys, header), detail), []);
+    const unknown = unknownKeyExplanation(keys, header);
+    const explanation = refetch === undefined ? unknown : `${unknown}; ${refetch}`;
+    return fail(authFailure('UNKNOWN_KEY', explanation, detail), []);
   }
   if (candidates.length > MAX_CANDIDATES) {
     return fail(

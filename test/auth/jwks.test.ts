@@ -102,18 +102,34 @@ test('keys are fetched once for many verifications, selected by kid, for RSA, EC
 
 test('an unknown kid refetches at most once per cooldown, never in a storm', async () => {
   reset([jwk(k1, 'k1')]);
-  const { authenticator, time } = build();
+  const { authenticator, time, logger } = build();
   assert.equal(await outcome(authenticator, tokenK1), 'authenticated');
-  // Within the cooldown of the first fetch: refused without any fetch.
+  // Within the cooldown of the first fetch: refused without any fetch, and the line says so.
+  time.advance(12);
   assert.equal(await outcome(authenticator, tokenUnknown), 'UNKNOWN_KEY');
   assert.equal(server.hitsOf('/jwks.json'), 1);
+  const skipped = logger.lines.find((line) => line.message.includes('(UNKNOWN_KEY)'));
+  assert.match(
+    skipped?.message ?? '',
+    new RegExp(
+      'kid "nobody" matches no configured key \\(known kids: "k1"\\); the key set was not ' +
+        'fetched again for it: the last fetch was 12 s ago and jwks_cooldown_seconds is 30, so ' +
+        `the next refetch may happen at ${new Date((T0 + 30) * 1000).toISOString()} \\(in 18 s\\)`,
+    ),
+  );
 
   time.advance(31);
+  logger.lines.length = 0;
   const burst = await Promise.all(
     Array.from({ length: 20 }, () => outcome(authenticator, tokenUnknown)),
   );
   assert.deepEqual(new Set(burst), new Set<ErrorReason>(['UNKNOWN_KEY']));
   assert.equal(server.hitsOf('/jwks.json'), 2, 'one refetch for the whole burst');
+  const refetched = logger.lines.filter((line) => line.message.includes('(UNKNOWN_KEY)'));
+  assert.equal(refetched.length, 20);
+  for (const line of refetched) {
+    assert.match(line.message, /the key set was fetched from .* just now and does not hold it$/);
+  }
 
   for (let i = 0; i < 5; i += 1) await outcome(authenticator, tokenUnknown);
   assert.equal(server.hitsOf('/jwks.json'), 2, 'no further fetch inside the cooldown');
