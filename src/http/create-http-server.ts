@@ -204,6 +204,18 @@ function logOutcome(request: FastifyRequest, result: GraphQLResult): void {
   // logged like one: its detail says what failed, and no stack trace invites log flooding.
   if (result.cause !== undefined && result.error !== undefined && result.error.status < 500) {
     logRefusal(request, result.error, result.operationName);
+  } else if (result.cause !== undefined && result.error !== undefined && isOperationalFailure(result.error)) {
+    // A statement timeout or an unavailable database: the operator needs to know, but a stack
+    // trace per request says nothing more and lets any client flood the log.
+    request.log.warn(
+      {
+        operation: result.operationName,
+        code: result.error.code,
+        reason: result.error.reason,
+        ...(result.error.logDetail === undefined ? {} : { detail: result.error.logDetail }),
+      },
+      `request failed: ${result.error.message}`,
+    );
   } else if (result.cause !== undefined) {
     request.log.error(
       { operation: result.operationName, err: result.cause },
@@ -212,6 +224,10 @@ function logOutcome(request: FastifyRequest, result: GraphQLResult): void {
   } else if (result.error !== undefined) {
     logRefusal(request, result.error, result.operationName);
   }
+}
+
+function isOperationalFailure(error: PublicError): boolean {
+  return error.reason === 'TIMEOUT' || error.reason === 'SERVICE_UNAVAILABLE';
 }
 
 function logRefusal(request: FastifyRequest, error: PublicError, operation: string | undefined): void {
