@@ -86,6 +86,20 @@ describe('--help', () => {
     }
   });
 
+  test('token inspect --json without a project says so in JSON on stdout', async () => {
+    const scratch = scratchProject('empty');
+    try {
+      const result = await runCli(['token', 'inspect', '--json', 'x.y.z'], { cwd: scratch.dir });
+      assert.equal(result.code, 1);
+      assert.equal(result.stderr, '');
+      const parsed = JSON.parse(result.stdout) as { accepted: boolean; error: string };
+      assert.equal(parsed.accepted, false);
+      assert.match(parsed.error, /No fraiseql\.toml in .*pass --dir <project>/);
+    } finally {
+      scratch.remove();
+    }
+  });
+
   test('an unknown subcommand is an error with exit 1', async () => {
     const result = await runCli(['serv'], { cwd: ROOT });
     assert.equal(result.code, 1);
@@ -116,6 +130,9 @@ describe('init', () => {
       readFileSync(join(target, 'schema.ts'), 'utf8'),
       readFileSync(join(ROOT, 'examples', 'blog', 'schema.ts'), 'utf8'),
     );
+    const toml = readFileSync(join(target, 'fraiseql.toml'), 'utf8');
+    assert.match(toml, /^\[project\]\nname = "new-project"$/m);
+    assert.doesNotMatch(toml, /name = "blog"|The bundled example/);
   });
 
   test('the new project compiles as it is', async () => {
@@ -482,6 +499,14 @@ describe('token issue and token inspect', () => {
     const empty = await runCli(['token', 'inspect', ' '], { cwd: project.dir, env });
     assert.equal(empty.code, 2);
     assert.match(empty.stderr, /no token given/);
+
+    // With --json every outcome is JSON on stdout, this one too.
+    const emptyJson = await runCli(['token', 'inspect', '--json', ''], { cwd: project.dir, env });
+    assert.equal(emptyJson.code, 2);
+    assert.equal(emptyJson.stderr, '');
+    const parsed = JSON.parse(emptyJson.stdout) as { accepted: boolean; error: string };
+    assert.equal(parsed.accepted, false);
+    assert.match(parsed.error, /no token given/);
   });
 
   test('issue refuses in production unless --force, and a bad --ttl', async () => {

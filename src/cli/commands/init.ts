@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,13 +19,26 @@ function enclosingPackage(dir: string): string | undefined {
   }
 }
 
+/** The new project's name: its directory's name, in the characters npm allows. */
+function projectName(target: string): string {
+  return basename(target).toLowerCase().replace(/[^a-z0-9._-]+/g, '-') || 'fraiseql-project';
+}
+
+/** The example's fraiseql.toml, named after the new project instead of the blog. */
+function projectToml(target: string): string {
+  const template = readFileSync(join(TEMPLATE_DIR, 'fraiseql.toml'), 'utf8');
+  return template
+    .replace(/^# The bundled example: .*$/m, `# ${projectName(target)}: made by fraiseql-ts init from the blog example.`)
+    .replace(/^name = "blog"$/m, `name = ${JSON.stringify(projectName(target))}`);
+}
+
 /**
  * The package.json of a project outside any npm package: ESM (`"type": "module"`, which the
  * TypeScript schema needs: under CommonJS Node refuses to load it) and a dependency on this
  * fraiseql-ts, so `npm install` gives `import ... from 'fraiseql-ts'` and the command.
  */
 function projectPackageJson(target: string): string {
-  const name = basename(target).toLowerCase().replace(/[^a-z0-9._-]+/g, '-') || 'fraiseql-project';
+  const name = projectName(target);
   const manifest = {
     name,
     private: true,
@@ -58,7 +71,8 @@ export async function runInit(dir: string, options: { force?: boolean }): Promis
       skipped.push(relative(target, to));
       return;
     }
-    copyFileSync(from, to);
+    if (basename(to) === 'fraiseql.toml') writeFileSync(to, projectToml(target));
+    else copyFileSync(from, to);
     written.push(relative(target, to));
   };
   for (const file of TEMPLATE_FILES) copy(join(TEMPLATE_DIR, file), join(target, file));
