@@ -229,6 +229,22 @@ test('runTokenInspect: exit 0 only when accepted; --json; "Bearer " prefix; stdi
   assert.match(empty.err.join(''), /no token given/);
 });
 
+test('runTokenInspect --json: a token that cannot be inspected is JSON on stdout too', async () => {
+  const cases: [string, Partial<TokenCommandIo>, RegExp][] = [
+    ['', {}, /no token given/],
+    ['-', { readStdin: async () => '\n' }, /no token given/],
+    ['-', {}, /standard input is not available/],
+  ];
+  for (const [token, extra, error] of cases) {
+    const captured = io(extra);
+    assert.equal(await runTokenInspect({ token, json: true }, captured.value), 2);
+    assert.deepEqual(captured.err, [], 'nothing on standard error');
+    const parsed = JSON.parse(captured.out.join('')) as { accepted?: boolean; error?: string };
+    assert.equal(parsed.accepted, false);
+    assert.match(parsed.error ?? '', error);
+  }
+});
+
 test('a whole header value is judged as the server judges it', async () => {
   const wrongScheme = await inspectToken(`Token ${tokenOf(0)}`, OPTIONS, clock);
   assert.equal(wrongScheme.reason, 'BAD_AUTH_SCHEME');

@@ -36,25 +36,23 @@ export interface TokenInspectArgs {
  * Exit code 0 only when the server would accept the token; 1 when it would refuse it; 2 when
  * no token was given. Secrets are never printed: keys are named by their label only.
  *
- * Reading the token from standard input (`-`) keeps it out of the shell history.
+ * With `--json`, every outcome is one JSON document on standard output, a failure to inspect
+ * included (`{ "accepted": false, "error": "..." }`, see `printInspectError`), so a script
+ * can always parse what it gets. Reading the token from standard input (`-`) keeps it out of
+ * the shell history.
  */
 export async function runTokenInspect(args: TokenInspectArgs, io: TokenCommandIo): Promise<number> {
+  const json = args.json === true;
   let token = args.token;
   if (token === '-') {
     if (io.readStdin === undefined) {
-      io.stderr(
-        'fraiseql-ts token inspect: reading the token from standard input is not available here\n',
-      );
-      return 2;
+      return printInspectError(io, json, 'reading the token from standard input is not available here', 2);
     }
     token = await io.readStdin();
   }
   token = token.trim();
   if (token === '') {
-    io.stderr(
-      'fraiseql-ts token inspect: no token given (pass it as an argument, or "-" and pipe it)\n',
-    );
-    return 2;
+    return printInspectError(io, json, 'no token given (pass it as an argument, or "-" and pipe it)', 2);
   }
 
   const inspection = await inspectToken(token, io.authOptions, {
@@ -68,4 +66,20 @@ export async function runTokenInspect(args: TokenInspectArgs, io: TokenCommandIo
       : formatTokenInspection(inspection),
   );
   return inspection.accepted ? 0 : 1;
+}
+
+/**
+ * Reports that no inspection could be made (no token, no project, a configuration error) and
+ * returns `exitCode`: as `{ "accepted": false, "error": "<message>" }` on standard output with
+ * `--json`, else as a line on standard error.
+ */
+export function printInspectError(
+  io: Pick<TokenCommandIo, 'stdout' | 'stderr'>,
+  json: boolean,
+  message: string,
+  exitCode: number,
+): number {
+  if (json) io.stdout(`${JSON.stringify({ accepted: false, error: message }, null, 2)}\n`);
+  else io.stderr(`fraiseql-ts token inspect: ${message}\n`);
+  return exitCode;
 }

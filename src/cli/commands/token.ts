@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 
 import { authSetupFromConfig, tokenIdRuleFromConfig } from '../../config/auth-options-from-config.ts';
-import { loadConfig } from '../../config/load-config.ts';
+import { ConfigError, loadConfig } from '../../config/load-config.ts';
 import { refuseWithoutProject, type ProjectNeed } from '../project-directory.ts';
-import { runTokenInspect, type TokenCommandIo } from './token-inspect.ts';
+import { CommandError } from '../run-command.ts';
+import { printInspectError, runTokenInspect, type TokenCommandIo } from './token-inspect.ts';
 import { runTokenIssue, type TokenIssueArgs } from './token-issue.ts';
 
 /**
@@ -34,8 +35,20 @@ export async function runTokenIssueCommand(options: Record<string, unknown>): Pr
   return runTokenIssue(options as TokenIssueArgs, ioFor(dir));
 }
 
-/** `fraiseql-ts token inspect <token>`, against the project's configuration. */
+/**
+ * `fraiseql-ts token inspect <token>`, against the project's configuration. With `--json`, a
+ * project that cannot be read (none, or an invalid configuration) is reported as JSON too.
+ */
 export async function runTokenInspectCommand(token: string, options: Record<string, unknown>): Promise<number> {
   const dir = typeof options.dir === 'string' ? options.dir : '.';
-  return runTokenInspect({ token, json: options.json === true }, ioFor(dir));
+  const json = options.json === true;
+  let io: TokenCommandIo;
+  try {
+    io = ioFor(dir);
+  } catch (error) {
+    if (!json || !(error instanceof CommandError || error instanceof ConfigError)) throw error;
+    const stdio = { stdout: (text: string) => void process.stdout.write(text), stderr: () => undefined };
+    return printInspectError(stdio, true, error.message, error instanceof CommandError ? error.exitCode : 1);
+  }
+  return runTokenInspect({ token, json }, io);
 }
