@@ -9,6 +9,10 @@ export const DEVELOPMENT_SECRET_FILE = '.fraiseql/dev-jwt-secret';
  * The HS256 secret used in development when no key is configured, so that `serve` and
  * `token issue` agree out of the box without a secret in the repository. Created once with
  * 32 random bytes, readable by the owner only. Never used in production.
+ *
+ * The file holds the secret and nothing else, no trailing newline, so that any signer reading
+ * it whole gets the same bytes (the spec page's PyJWT `open(...).read()` included). Files
+ * written by earlier versions end with a newline; it is trimmed on reading.
  */
 export function readOrCreateDevelopmentSecret(projectDir: string): string {
   const path = join(projectDir, DEVELOPMENT_SECRET_FILE);
@@ -18,6 +22,6 @@ export function readOrCreateDevelopmentSecret(projectDir: string): string {
   }
   mkdirSync(dirname(path), { recursive: true });
   const secret = randomBytes(32).toString('base64url');
-  writeFileSync(path, `${secret}\n`, { mode: 0o600 });
+  writeFileSync(path, secret, { mode: 0o600 });
   return secret;
 }
