@@ -138,6 +138,12 @@ const limitsSection = z
     max_tokens: positiveInt.default(5000),
     /** Largest `limit` a list query accepts, and the most rows it returns. Default 1000. */
     max_page_size: positiveInt.default(1000),
+    /**
+     * Most characters in the value of a `where` pattern operator (`like`, `ilike`, `contains`,
+     * `icontains`, `startswith`, `endswith`): LIKE costs the pattern's length times the
+     * value's on every row. Default 1000.
+     */
+    max_pattern_length: positiveInt.default(1000),
   })
   .strict();
 

@@ -31,6 +31,11 @@ export interface ExecutorContext {
   readonly roles: { readonly anonymous: string; readonly authenticated: string };
   readonly statementTimeoutMs: number;
   readonly maxPageSize: number;
+  /**
+   * Most characters in the value of a `where` pattern operator (`like ilike contains icontains
+   * startswith endswith`), from `[limits] max_pattern_length`. Default 1000.
+   */
+  readonly maxPatternLength?: number;
   readonly introspection: boolean;
   /** Role -> scopes it grants (`[security.roles]`). */
   readonly roleScopes: RoleScopes;

@@ -62,6 +62,7 @@ function queryStatement(
     single: !query.returnsList,
     equalities,
     authorizeField,
+    ...(context.maxPatternLength === undefined ? {} : { maxPatternLength: context.maxPatternLength }),
     ...(query.returnsList ? listParameters(context, field.query.name, args) : {}),
   });
 }

@@ -25,6 +25,11 @@ export interface FilterContext {
   readonly maxDepth?: number;
   /** Most operator conditions in one filter. Default 1000. */
   readonly maxConditions?: number;
+  /**
+   * Most characters in the value of a pattern operator (`like ilike contains icontains
+   * startswith endswith`). Default 1000 (`[limits] max_pattern_length`).
+   */
+  readonly maxPatternLength?: number;
 }
 
 /** The value source (document expression, columns) a context describes. */

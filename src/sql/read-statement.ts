@@ -50,6 +50,8 @@ export interface ReadQuery {
   readonly offset?: number;
   /** May the caller filter or sort on a field? Default: `refuseProtectedFields`. */
   readonly authorizeField?: FieldAuthorizer;
+  /** Most characters in the value of a pattern operator in `where`. Default 1000. */
+  readonly maxPatternLength?: number;
 }
 
 /** The row every read statement returns: one per item, in order. */
@@ -74,6 +76,7 @@ export function buildReadStatement(query: ReadQuery): SqlStatement {
     jsonbColumn: query.jsonbColumn,
     parameters,
     ...(query.authorizeField === undefined ? {} : { authorizeField: query.authorizeField }),
+    ...(query.maxPatternLength === undefined ? {} : { maxPatternLength: query.maxPatternLength }),
   };
   const document = quoteIdentifier(query.jsonbColumn);
 

@@ -1,6 +1,6 @@
 import { PublicError } from '../errors/public-error.ts';
 import type { FilterOperator, FilterOperatorName } from './filter-operators.ts';
-import { escapeLikeText } from './like-pattern.ts';
+import { escapeLikeText, longerThan, trailingBackslashes } from './like-pattern.ts';
 import { checkedText, jsonText, operandText } from './operand-text.ts';
 import type { ParameterList } from './parameter-list.ts';
 import type { ScalarFamily } from './scalar-family.ts';
@@ -15,10 +15,15 @@ const COMPARISON = {
   lte: '<=',
 } as const satisfies Partial<Record<FilterOperatorName, string>>;
 
+/** Default for `FilterContext.maxPatternLength` (`[limits] max_pattern_length`). */
+export const DEFAULT_MAX_PATTERN_LENGTH = 1000;
+
 /**
  * Compiles one `operator: operand` pair on one stored value into an SQL condition. The operand
  * is always bound; `path` (e.g. `where.title.eq`) names it in error messages. A null operand
  * never means "no condition": it is refused, because silently dropping it would widen the query.
+ * The operand of a pattern operator (`like ilike contains icontains startswith endswith`) may
+ * hold at most `maxPatternLength` characters (default 1000).
  */
 export function compilePredicate(
   value: ValueExpression,
@@ -27,6 +32,7 @@ export function compilePredicate(
   operand: unknown,
   path: string,
   parameters: ParameterList,
+  maxPatternLength = DEFAULT_MAX_PATTERN_LENGTH,
 ): string {
   if (operand === null || operand === undefined) {
     throw new PublicError('EMPTY_FILTER', {
@@ -57,23 +63,52 @@ export function compilePredicate(
       }
       return `${value.nullTest} ${operand ? 'IS NULL' : 'IS NOT NULL'}`;
     case 'contains':
-      return pattern(value, 'LIKE', `%${escapeLikeText(patternText(operand, path))}%`, parameters);
     case 'icontains':
-      return pattern(value, 'ILIKE', `%${escapeLikeText(patternText(operand, path))}%`, parameters);
     case 'startswith':
-      return pattern(value, 'LIKE', `${escapeLikeText(patternText(operand, path))}%`, parameters);
     case 'endswith':
-      return pattern(value, 'LIKE', `%${escapeLikeText(patternText(operand, path))}`, parameters);
     case 'like':
-      return pattern(value, 'LIKE', likePattern(operand, path), parameters);
-    case 'ilike':
-      return pattern(value, 'ILIKE', likePattern(operand, path), parameters);
+    case 'ilike': {
+      const text = patternText(operand, operator.name, path, maxPatternLength);
+      switch (operator.name) {
+        case 'contains':
+          return pattern(value, 'LIKE', `%${escapeLikeText(text)}%`, parameters);
+        case 'icontains':
+          return pattern(value, 'ILIKE', `%${escapeLikeText(text)}%`, parameters);
+        case 'startswith':
+          return pattern(value, 'LIKE', `${escapeLikeText(text)}%`, parameters);
+        case 'endswith':
+          return pattern(value, 'LIKE', `%${escapeLikeText(text)}`, parameters);
+        case 'like':
+          return pattern(value, 'LIKE', likePattern(text, path), parameters);
+        case 'ilike':
+          return pattern(value, 'ILIKE', likePattern(text, path), parameters);
+      }
+    }
   }
 }
 
-function patternText(operand: unknown, path: string): string {
+/**
+ * The operand of a pattern operator, checked. Its length is capped: PostgreSQL's LIKE costs the
+ * pattern's length times the value's for every row, and a statement on the embedded database
+ * cannot be interrupted, so one long pattern could hold the server. The cap comes first, so
+ * nothing else scans an over-long value.
+ */
+function patternText(
+  operand: unknown,
+  operator: FilterOperatorName,
+  path: string,
+  maxPatternLength: number,
+): string {
   if (typeof operand !== 'string') {
     throw new PublicError('BAD_USER_INPUT', { message: `${path} must be a string` });
+  }
+  if (longerThan(operand, maxPatternLength)) {
+    throw new PublicError('BAD_USER_INPUT', {
+      message:
+        `${path} is longer than ${maxPatternLength} characters, the most a value of ${operator} ` +
+        'may hold. Send a shorter value, or raise [limits] max_pattern_length in fraiseql.toml.',
+      extensions: { maxPatternLength },
+    });
   }
   return checkedText(operand, path);
 }
@@ -82,10 +117,8 @@ function patternText(operand: unknown, path: string): string {
  * A client's LIKE pattern, passed through. PostgreSQL raises an error for a pattern ending in a
  * lone escape character; refusing it here says what is wrong instead.
  */
-function likePattern(operand: unknown, path: string): string {
-  const text = patternText(operand, path);
-  const trailingEscapes = /\\*$/.exec(text)?.[0].length ?? 0;
-  if (trailingEscapes % 2 === 1) {
+function likePattern(text: string, path: string): string {
+  if (trailingBackslashes(text) % 2 === 1) {
     throw new PublicError('BAD_USER_INPUT', {
       message: `${path} ends with the escape character \\: write \\\\ for a literal backslash`,
     });

@@ -7,7 +7,7 @@ import { findFilterOperator, operatorsForScalar } from './filter-operators.ts';
 import { scalarFamily } from './scalar-family.ts';
 import { showName } from './shown-name.ts';
 import { valueExpression, type ValueSource } from './value-expression.ts';
-import { compilePredicate } from './where-predicate.ts';
+import { compilePredicate, DEFAULT_MAX_PATTERN_LENGTH } from './where-predicate.ts';
 
 /** Default for `FilterContext.maxDepth`. */
 export const DEFAULT_WHERE_DEPTH = 16;
@@ -28,6 +28,7 @@ interface Compilation {
   readonly source: ValueSource;
   readonly maxDepth: number;
   readonly maxConditions: number;
+  readonly maxPatternLength: number;
   conditions: number;
 }
 
@@ -52,6 +53,7 @@ export function compileWhere(
     source: valueSourceOf(context),
     maxDepth: context.maxDepth ?? DEFAULT_WHERE_DEPTH,
     maxConditions: context.maxConditions ?? DEFAULT_WHERE_CONDITIONS,
+    maxPatternLength: context.maxPatternLength ?? DEFAULT_MAX_PATTERN_LENGTH,
     conditions: 0,
   };
   return compileLevel(compilation, filter, type, [], 'where', 1).sql;
@@ -237,6 +239,7 @@ function scalarCondition(
       operand,
       `${path}.${name}`,
       compilation.context.parameters,
+      compilation.maxPatternLength,
     );
     return { sql };
   });

@@ -69,6 +69,40 @@ describe('document limits (defaults)', () => {
   });
 });
 
+describe('pattern operators and client text (defaults)', () => {
+  const search = 'query ($p: String!) { public_posts(where: { title: { like: $p } }) { title } }';
+
+  test('a like value of 100 000 backslashes is refused by max_pattern_length (1000), naming it', async () => {
+    const reply = await post({ query: search, variables: { p: `${'\\'.repeat(100_000)}x` } });
+    assert.equal(reply.status, 400, reply.text.slice(0, 300));
+    assert.deepEqual(errorCodes(reply), ['BAD_USER_INPUT']);
+    assert.equal(
+      firstError(reply).message,
+      'where.title.like is longer than 1000 characters, the most a value of like may hold. ' +
+        'Send a shorter value, or raise [limits] max_pattern_length in fraiseql.toml.',
+    );
+    assert.equal(reply.json?.errors?.[0]?.extensions?.maxPatternLength, 1000);
+  });
+
+  test('a pattern of max_pattern_length characters is answered', async () => {
+    const pattern = `%${'\\'.repeat(998)}`;
+    const reply = await post({ query: search, variables: { p: pattern } });
+    assert.equal(reply.status, 200, reply.text.slice(0, 300));
+    assert.deepEqual(reply.json?.data, { public_posts: [] });
+  });
+
+  test('a value repeating "Did you mean" in an error message is answered, the message intact', async () => {
+    const value = ' Did you mean '.repeat(70_000);
+    const reply = await post({
+      query: 'query ($n: Int) { public_posts(limit: $n) { title } }',
+      variables: { n: value },
+    });
+    assert.equal(reply.status, 400, reply.text.slice(0, 300));
+    assert.deepEqual(errorCodes(reply), ['BAD_USER_INPUT']);
+    assert.ok(firstError(reply).message.endsWith(`"${value}"`));
+  });
+});
+
 describe('service endpoints and headers', () => {
   test('/health and /ready are 200', async () => {
     const health = await exchange(server.app, { method: 'GET', url: '/health' });

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { PublicError } from '../../src/errors/public-error.ts';
 import type { CompiledObjectType, CompiledSchema } from '../../src/schema/compiled-schema.ts';
 import { buildReadStatement, type ReadQuery, type ReadRow } from '../../src/sql/read-statement.ts';
+import { DEFAULT_MAX_PATTERN_LENGTH } from '../../src/sql/where-predicate.ts';
 import { openFixtureDatabase, type FixtureDatabase } from './support/fixture-database.ts';
 import { scalar } from './support/selections.ts';
 
@@ -287,6 +288,16 @@ const hostileText: fc.Arbitrary<string> = fc.oneof(
   }),
 );
 
+/** Their operand is refused past `[limits] max_pattern_length` characters. */
+const PATTERN_OPERATORS: ReadonlySet<string> = new Set([
+  'contains',
+  'icontains',
+  'startswith',
+  'endswith',
+  'like',
+  'ilike',
+]);
+
 const lonelyEscape = (text: string): boolean => (/\\*$/.exec(text)?.[0].length ?? 0) % 2 === 1;
 
 async function ids(query: ReadQuery): Promise<number[]> {
@@ -323,7 +334,11 @@ test('property: hostile text in string operators keeps the SQL and matches the o
         const where = { [field]: { [operator]: operand } };
         const benign = { [field]: { [operator]: list ? ['x', 'x'] : 'x' } };
 
-        if ((operator === 'like' || operator === 'ilike') && lonelyEscape(text)) {
+        const pattern = PATTERN_OPERATORS.has(operator);
+        const refused =
+          (pattern && Array.from(text).length > DEFAULT_MAX_PATTERN_LENGTH) ||
+          ((operator === 'like' || operator === 'ilike') && lonelyEscape(text));
+        if (refused) {
           assert.throws(
             () => buildReadStatement({ ...BASE, where }),
             (error: unknown) => error instanceof PublicError && error.reason === 'BAD_USER_INPUT',

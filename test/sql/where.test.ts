@@ -287,6 +287,46 @@ test('a like pattern ending in a lone escape is refused; an escaped backslash is
   assert.deepEqual(compile({ title: { contains: 'abc\\' } }).values, ['%abc\\\\%']);
 });
 
+test('a long run of backslashes in a like pattern is judged by counting it, once', () => {
+  const options = { maxPatternLength: 200_000 };
+  const even = `${'\\'.repeat(100_000)}x`;
+  assert.deepEqual(compile({ title: { like: even } }, options).values, [even]);
+  assert.deepEqual(compile({ title: { ilike: `x${'\\'.repeat(100_000)}` } }, options).values, [
+    `x${'\\'.repeat(100_000)}`,
+  ]);
+  refused(
+    { title: { like: `x${'\\'.repeat(99_999)}` } },
+    'BAD_USER_INPUT',
+    /^where\.title\.like ends with the escape character/,
+    options,
+  );
+});
+
+test('pattern values are capped at max_pattern_length characters, naming operator and field', () => {
+  for (const operator of ['like', 'ilike', 'contains', 'icontains', 'startswith', 'endswith']) {
+    assert.equal(compile({ title: { [operator]: 'a'.repeat(1000) } }).values.length, 1, operator);
+    refused(
+      { title: { [operator]: 'a'.repeat(1001) } },
+      'BAD_USER_INPUT',
+      `where.title.${operator} is longer than 1000 characters, the most a value of ${operator} ` +
+        'may hold. Send a shorter value, or raise [limits] max_pattern_length in fraiseql.toml.',
+    );
+  }
+  // Characters, as PostgreSQL counts them: a character outside the BMP is one, not two.
+  assert.equal(compile({ title: { contains: '\u{1F600}'.repeat(1000) } }).values.length, 1);
+  refused({ title: { contains: '\u{1F600}'.repeat(1001) } }, 'BAD_USER_INPUT', /longer than 1000/);
+  // The cap is checked before anything else scans the value, and follows the setting.
+  refused(
+    { title: { like: '\\'.repeat(200_001) } },
+    'BAD_USER_INPUT',
+    /^where\.title\.like is longer than 1000 characters/,
+  );
+  refused({ title: { eq: 'x', startswith: 'abcdef' } }, 'BAD_USER_INPUT', /startswith is longer than 5/, {
+    maxPatternLength: 5,
+  });
+  assert.equal(compile({ title: { eq: 'a'.repeat(5000) } }).values[0], 'a'.repeat(5000));
+});
+
 test('JSON operands must survive JSON.stringify unchanged', () => {
   refused(
     { metadata: { eq: { a: Number.NaN } } },
