@@ -94,6 +94,13 @@ token
     runCommand(async () => (await import('./commands/token.ts')).runTokenInspectCommand(value, options)),
   );
 
+const serverOption = (): Option =>
+  new Option(
+    '--server <url>',
+    'the running server to go through when it holds the embedded database (default: the address ' +
+      'that server recorded beside its data directory; without one the command refuses rather than guess)',
+  );
+
 const rbac = program
   .command('rbac')
   .description("manage roles, permissions and grants (fraiseql_auth) for requiresPermission");
@@ -106,7 +113,7 @@ rbac
   .option('--permission <permission>', 'the permission to grant to the role')
   .option('--user <subject>', "the user (token subject) to grant the role to")
   .option('--json', 'print the outcome as JSON')
-  .option('--server <url>', 'the running server to go through when it holds the embedded database (default: [server] host and port)')
+  .addOption(serverOption())
   .action((options: { dir: string; role?: string; permission?: string; user?: string; json?: boolean; server?: string }) =>
     runCommand(async () => (await import('./commands/rbac.ts')).runRbacGrant(options)),
   );
@@ -119,7 +126,7 @@ rbac
   .option('--permission <permission>', 'the permission to revoke from the role')
   .option('--user <subject>', 'the user (token subject) to revoke the role from')
   .option('--json', 'print the outcome as JSON')
-  .option('--server <url>', 'the running server to go through when it holds the embedded database (default: [server] host and port)')
+  .addOption(serverOption())
   .action((options: { dir: string; role?: string; permission?: string; user?: string; json?: boolean; server?: string }) =>
     runCommand(async () => (await import('./commands/rbac.ts')).runRbacRevoke(options)),
   );
@@ -131,7 +138,7 @@ rbac
   .addOption(dirOption())
   .option('--user <subject>', "list this user's roles and permissions")
   .option('--json', 'print as JSON')
-  .option('--server <url>', 'the running server to go through when it holds the embedded database (default: [server] host and port)')
+  .addOption(serverOption())
   .action((what: string | undefined, options: { dir: string; user?: string; json?: boolean; server?: string }) =>
     runCommand(async () => (await import('./commands/rbac.ts')).runRbacList(what, options)),
   );
@@ -205,13 +212,6 @@ users
 const keys = program
   .command('keys')
   .description('create, list, rotate and revoke API keys (sk_...), and find leaked ones in files or git history');
-
-const serverOption = (): Option =>
-  new Option(
-    '--server <url>',
-    'the running server to go through when it holds the embedded database (default: the address ' +
-      'that server recorded beside its data directory; without one the command refuses rather than guess)',
-  );
 
 keys
   .command('create')

@@ -79,12 +79,15 @@ describe('keys commands outside a project', () => {
   });
 });
 
-describe('keys help', () => {
+describe('keys and rbac help', () => {
   test("every subcommand's --server help says where the default address comes from", async () => {
-    const subcommands = ['create', 'list', 'rotate', 'revoke', 'scan'];
-    const results = await Promise.all(subcommands.map((name) => runCli(['keys', name, '--help'], { cwd: ROOT })));
+    const subcommands = [
+      ...['create', 'list', 'rotate', 'revoke', 'scan'].map((name) => ['keys', name]),
+      ...['grant', 'revoke', 'list'].map((name) => ['rbac', name]),
+    ];
+    const results = await Promise.all(subcommands.map((words) => runCli([...words, '--help'], { cwd: ROOT })));
     results.forEach((result, index) => {
-      const name = subcommands[index] ?? '';
+      const name = subcommands[index]?.join(' ') ?? '';
       assert.equal(result.code, 0, `${name}: ${result.stderr}`);
       const help = result.stdout.replace(/\s+/g, ' ');
       assert.match(help, /--server <url> .*the address that server recorded beside its data directory/, name);
