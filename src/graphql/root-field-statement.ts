@@ -44,7 +44,12 @@ function queryStatement(
         message: `Argument ${argument.name} is a list; list arguments cannot filter rows. Use where with in.`,
       });
     }
-    equalities.push({ storageKey: argument.storageKey, scalar: argument.type.name, value });
+    equalities.push({
+      storageKey: argument.storageKey,
+      scalar: argument.type.name,
+      value,
+      argument: argument.name,
+    });
   }
   // An injected value filters on the view column of that name when there is one; it always
   // reaches SQL as the setting app.<name> as well (see execute-operation.ts).

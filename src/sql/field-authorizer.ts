@@ -4,9 +4,10 @@ import type { FieldTarget } from './field-target.ts';
 
 /**
  * Decides whether the caller may filter or sort on a field; throws a `PublicError` to refuse.
- * Filtering on a field is reading it one bit at a time (`salary: { gt: 100000 }`), so the
- * layer that knows the caller's scopes and roles passes its own decision here. `path` names the
- * field in the request, e.g. `where.author.email` or `orderBy[0].field`.
+ * Filtering on a field is reading it one bit at a time (`salary: { gt: 100000 }`), and so is a
+ * query argument that filters on it (`user_by_email(email: ...)`), so the layer that knows the
+ * caller's scopes and roles passes its own decision here. `path` names the field in the
+ * request, e.g. `where.author.email`, `orderBy[0].field`, or the argument's name (`email`).
  */
 export type FieldAuthorizer = (
   owner: CompiledObjectType,

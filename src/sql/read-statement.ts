@@ -5,7 +5,8 @@ import type {
   QualifiedName,
 } from '../schema/compiled-schema.ts';
 import { PublicError } from '../errors/public-error.ts';
-import type { FieldAuthorizer } from './field-authorizer.ts';
+import { refuseProtectedFields, type FieldAuthorizer } from './field-authorizer.ts';
+import { resolveFieldTarget } from './field-target.ts';
 import { valueSourceOf, type FilterContext } from './filter-context.ts';
 import { operandText } from './operand-text.ts';
 import { compileOrderBy } from './order-by.ts';
@@ -24,6 +25,12 @@ export interface EqualityFilter {
   /** The declared GraphQL scalar or enum name of the value. */
   readonly scalar: string;
   readonly value: unknown;
+  /**
+   * The name of the query argument the client passed the value in. The field the argument
+   * filters on (the type's field stored under `storageKey`) is then authorized exactly like a
+   * `where` on it. Absent for an injected value, which comes from the verified credentials.
+   */
+  readonly argument?: string;
 }
 
 /** Everything one root query field needs to become one SELECT. */
@@ -48,7 +55,10 @@ export interface ReadQuery {
   readonly limit?: number;
   /** Lists only; default 0. */
   readonly offset?: number;
-  /** May the caller filter or sort on a field? Default: `refuseProtectedFields`. */
+  /**
+   * May the caller filter on a field (with `where` or an argument) or sort on it? Default:
+   * `refuseProtectedFields`.
+   */
   readonly authorizeField?: FieldAuthorizer;
   /** Most characters in the value of a pattern operator in `where`. Default 1000. */
   readonly maxPatternLength?: number;
@@ -80,7 +90,9 @@ export function buildReadStatement(query: ReadQuery): SqlStatement {
   };
   const document = quoteIdentifier(query.jsonbColumn);
 
-  const conditions = query.equalities.map((equality) => equalityCondition(equality, context));
+  const conditions = query.equalities.map((equality) =>
+    equalityCondition(equality, query.type, context),
+  );
   if (query.where !== undefined) conditions.push(compileWhere(query.where, query.type, context));
 
   let selectList = document;
@@ -120,7 +132,29 @@ export function buildReadStatement(query: ReadQuery): SqlStatement {
   return { text, values: parameters.values };
 }
 
-function equalityCondition(equality: EqualityFilter, context: FilterContext): string {
+/**
+ * An argument is a filter the client wrote, like `where: { email: { eq: ... } }`: without the
+ * same check, `user_by_email(email: ...)` would tell a caller who may not read `email` whether
+ * a given address exists, one guess at a time.
+ */
+function authorizeArgument(
+  equality: EqualityFilter,
+  type: CompiledObjectType,
+  context: FilterContext,
+): void {
+  if (equality.argument === undefined) return;
+  const field = type.fields.find((candidate) => candidate.storageKey === equality.storageKey);
+  if (field === undefined) return;
+  const authorize = context.authorizeField ?? refuseProtectedFields;
+  authorize(type, resolveFieldTarget(field, context.schema), equality.argument);
+}
+
+function equalityCondition(
+  equality: EqualityFilter,
+  type: CompiledObjectType,
+  context: FilterContext,
+): string {
+  authorizeArgument(equality, type, context);
   const path = `argument ${equality.storageKey}`;
   if (equality.value === null || equality.value === undefined) {
     throw new PublicError('EMPTY_FILTER', {

@@ -190,6 +190,36 @@ test('the where-authorization is re-checked for every caller on a hit', () => {
   assert.equal(calls(), built);
 });
 
+test('an argument filtering on a field is re-authorized for every caller on a hit', () => {
+  const { builder, calls } = counting();
+  const cache = new RootFieldStatementCache(builder);
+  const context = contextWith();
+  const plan = newPlan();
+  const query = compiled.queries.user_by_email;
+  assert.ok(query !== undefined);
+  const field: SqlRootField = {
+    kind: 'query',
+    responseKey: 'user_by_email',
+    query,
+    args: { email: 'bob@example.com' },
+    selection: [{ kind: 'scalar', responseKey: 'id', storageKey: 'id', scalar: 'ID', isList: false }],
+  };
+  const checked: string[] = [];
+  const recording: FieldAuthorizer = (owner, target, path) => {
+    checked.push(`${owner.name}.${target.field.name} ${path}`);
+  };
+  const refusing: FieldAuthorizer = () => {
+    throw new PublicError('INSUFFICIENT_SCOPE');
+  };
+
+  cache.statementFor(context, plan, field, [], allowAll);
+  const built = calls();
+  cache.statementFor(context, plan, field, [], recording);
+  assert.deepEqual(checked, ['User.email email']);
+  assert.throws(() => cache.statementFor(context, plan, field, [], refusing), /INSUFFICIENT_SCOPE|scope/i);
+  assert.equal(calls(), built);
+});
+
 test('a root field keeps at most its bound of statements, least recently used out', () => {
   const { builder, calls } = counting();
   const cache = new RootFieldStatementCache(builder, 3);

@@ -121,6 +121,44 @@ test('a null equality value is refused rather than matching nothing or everythin
   );
 });
 
+test('an argument on a scoped field is authorized like a where; an injected value is not', () => {
+  const secret = { storageKey: 'secret_note', scalar: 'String', value: 'x' };
+  const refusedAs = (path: string) => (error: unknown): boolean => {
+    assert.ok(error instanceof PublicError, String(error));
+    assert.equal(error.reason, 'INSUFFICIENT_SCOPE');
+    assert.deepEqual(error.extensions, { path });
+    return true;
+  };
+  assert.throws(
+    () => buildReadStatement({ ...LIST, equalities: [{ ...secret, argument: 'secretNote' }] }),
+    refusedAs('secretNote'),
+  );
+  assert.throws(
+    () => buildReadStatement({ ...LIST, where: { secretNote: { eq: 'x' } } }),
+    refusedAs('where.secretNote'),
+  );
+
+  const asked: string[] = [];
+  const statement = buildReadStatement({
+    ...LIST,
+    equalities: [
+      { ...secret, argument: 'secretNote' },
+      { storageKey: 'title', scalar: 'String', value: 't', argument: 'title' },
+    ],
+    authorizeField: (owner, target, path) => {
+      asked.push(`${owner.name}.${target.field.name} ${path}`);
+    },
+  });
+  assert.deepEqual(asked, ['Post.secretNote secretNote', 'Post.title title']);
+  assert.deepEqual(statement.values.slice(0, 2), ['x', 't']);
+
+  // An injected value comes from the credentials, and a column no field reads is no field.
+  buildReadStatement({
+    ...LIST,
+    equalities: [secret, { storageKey: 'org_id', scalar: 'ID', value: '1', argument: 'orgId' }],
+  });
+});
+
 test('identifiers that are not plain names never reach the SQL', () => {
   assert.throws(() => buildReadStatement({ ...LIST, source: { name: 'v_post; DROP' } }), TypeError);
   assert.throws(() => buildReadStatement({ ...LIST, jsonbColumn: 'data"' }), TypeError);
