@@ -50,7 +50,7 @@ export interface ExecutorContext {
   readonly permissions?: SubjectPermissions;
   /**
    * The root fields' statement cache. Default: one made for this context on first use, keeping
-   * 32 statements per root field of each plan.
+   * 32 statements per root field of each plan within `DEFAULT_STATEMENT_CACHE_LIMITS` (32 MiB).
    */
   readonly statements?: RootFieldStatementCache;
 }

@@ -55,11 +55,13 @@ export function planOperation(
   } catch (error) {
     const parseError =
       error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : 'Syntax error');
-    return { ok: false, failure: { kind: 'parse', errors: [parseError] } };
+    return { ok: false, failure: { kind: 'parse', errors: [withoutNodes(parseError)] } };
   }
 
   const errors = validate(options.schema, document, options.rules, { maxErrors: 50 });
-  if (errors.length > 0) return { ok: false, failure: { kind: 'validation', errors } };
+  if (errors.length > 0) {
+    return { ok: false, failure: { kind: 'validation', errors: errors.map(withoutNodes) } };
+  }
 
   const operations = document.definitions.filter(
     (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
@@ -88,6 +90,23 @@ export function planOperation(
       selectionIsStatic: !hasVariableDirective(document),
     },
   };
+}
+
+/**
+ * The error as clients see it (message, locations, extensions) without the AST nodes it points
+ * at: a refused document is cached with its errors, and the nodes would keep every token of
+ * the document alive with it. So would an unformatted stack trace, whose frames hold the
+ * parser or the validation context, so the copy's stack is formatted at once.
+ */
+function withoutNodes(error: GraphQLError): GraphQLError {
+  const copy = new GraphQLError(error.message, {
+    ...(error.source === undefined ? {} : { source: error.source }),
+    ...(error.positions === undefined ? {} : { positions: error.positions }),
+    ...(error.path === undefined ? {} : { path: error.path }),
+    extensions: error.extensions,
+  });
+  void copy.stack;
+  return copy;
 }
 
 function pickOperation(

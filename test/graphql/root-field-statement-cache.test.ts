@@ -14,6 +14,8 @@ import type { InjectedValue } from '../../src/graphql/inject-values.ts';
 import type { OperationPlan } from '../../src/graphql/operation-plan.ts';
 import { buildRootFieldStatement } from '../../src/graphql/root-field-statement.ts';
 import {
+  DEFAULT_STATEMENT_CACHE_LIMITS,
+  DEFAULT_STATEMENTS_PER_FIELD,
   RootFieldStatementCache,
   type RootFieldStatementBuilder,
   type SqlRootField,
@@ -202,7 +204,9 @@ test('an argument filtering on a field is re-authorized for every caller on a hi
     responseKey: 'user_by_email',
     query,
     args: { email: 'bob@example.com' },
-    selection: [{ kind: 'scalar', responseKey: 'id', storageKey: 'id', scalar: 'ID', isList: false }],
+    selection: [
+      { kind: 'scalar', responseKey: 'id', storageKey: 'id', scalar: 'ID', isList: false },
+    ],
   };
   const checked: string[] = [];
   const recording: FieldAuthorizer = (owner, target, path) => {
@@ -216,7 +220,10 @@ test('an argument filtering on a field is re-authorized for every caller on a hi
   const built = calls();
   cache.statementFor(context, plan, field, [], recording);
   assert.deepEqual(checked, ['User.email email']);
-  assert.throws(() => cache.statementFor(context, plan, field, [], refusing), /INSUFFICIENT_SCOPE|scope/i);
+  assert.throws(
+    () => cache.statementFor(context, plan, field, [], refusing),
+    /INSUFFICIENT_SCOPE|scope/i,
+  );
   assert.equal(calls(), built);
 });
 
@@ -237,6 +244,86 @@ test('a root field keeps at most its bound of statements, least recently used ou
   ask(1);
   assert.ok(calls() > built, 'the oldest entry was evicted and is built again');
   assert.equal(cache.sizeOf(plan, 'user_posts'), 3);
+});
+
+test('a statement with large arguments is built for its request and never kept', () => {
+  const { builder, calls } = counting();
+  const cache = new RootFieldStatementCache(builder);
+  const context = contextWith();
+  const plan = newPlan();
+
+  for (let request = 0; request < 50; request += 1) {
+    // 200 KB each, as an attacker's variable: { where: { title: { eq: $big } } }.
+    const big = `${request}${'x'.repeat(200_000)}`;
+    const field = userPosts({ where: { title: { eq: big } } });
+    const statement = cache.statementFor(context, plan, field, sub(ALICE), allowAll);
+    assert.deepEqual(statement, buildRootFieldStatement(context, field, sub(ALICE), allowAll));
+  }
+  assert.equal(calls(), 50, 'built once per request, without the sentinel builds');
+  assert.equal(cache.size, 0);
+  assert.equal(cache.accountedSize, 0);
+  assert.equal(cache.sizeOf(plan, 'user_posts'), 0);
+
+  // Just under the argument limit, a statement is still kept.
+  const fits = userPosts({ where: { title: { eq: 'y'.repeat(3000) } } });
+  cache.statementFor(context, plan, fits, sub(ALICE), allowAll);
+  const built = calls();
+  cache.statementFor(context, plan, fits, sub(BOB), allowAll);
+  assert.equal(calls(), built, 'a hit');
+  assert.equal(cache.size, 1);
+});
+
+test('the statements of every plan and field share one size budget', () => {
+  const maxSize = 256 * 1024;
+  const cache = new RootFieldStatementCache(buildRootFieldStatement, 32, { maxSize });
+  const context = contextWith();
+  const plans = Array.from({ length: 20 }, newPlan);
+  const aliases = Array.from({ length: 30 }, (_, index) => `a${index}`);
+
+  let requests = 0;
+  for (const plan of plans) {
+    for (let variant = 0; variant < 4; variant += 1) {
+      for (const alias of aliases) {
+        const value = `${requests}:${'v'.repeat(3500)}`;
+        const field = { ...userPosts({ where: { title: { eq: value } } }), responseKey: alias };
+        const statement = cache.statementFor(context, plan, field, sub(ALICE), allowAll);
+        assert.ok(statement.values.includes(value));
+        requests += 1;
+        assert.ok(cache.accountedSize <= maxSize, `${cache.accountedSize} bytes after ${requests}`);
+      }
+    }
+  }
+  assert.ok(cache.size > 0 && cache.size < requests, `${cache.size} of ${requests} kept`);
+  // Each kept statement holds its 3.5 KB value (7 KB accounted): the budget, not a count, binds.
+  assert.ok(cache.size <= maxSize / 7000, `${cache.size} statements`);
+
+  // A field's index never lists a statement the budget evicted.
+  const kept = plans.reduce(
+    (sum, plan) => sum + aliases.reduce((inner, alias) => inner + cache.sizeOf(plan, alias), 0),
+    0,
+  );
+  assert.equal(kept, cache.size);
+});
+
+test('the default budget holds against many large requests', () => {
+  const cache = new RootFieldStatementCache();
+  const context = contextWith();
+  for (let plan = 0; plan < 40; plan += 1) {
+    const current = newPlan();
+    for (let alias = 0; alias < 30; alias += 1) {
+      for (let variant = 0; variant < 40; variant += 1) {
+        const value = `${plan}.${alias}.${variant}:${'w'.repeat(4000)}`;
+        const field = {
+          ...userPosts({ where: { title: { eq: value } } }),
+          responseKey: `a${alias}`,
+        };
+        cache.statementFor(context, current, field, sub(ALICE), allowAll);
+      }
+      assert.ok(cache.sizeOf(current, `a${alias}`) <= DEFAULT_STATEMENTS_PER_FIELD);
+    }
+  }
+  const { maxSize } = DEFAULT_STATEMENT_CACHE_LIMITS;
+  assert.ok(cache.accountedSize <= maxSize, `${cache.accountedSize}`);
 });
 
 test('mutations are cached, and each caller binds its own injected value', () => {
@@ -284,4 +371,14 @@ test('argument keys tell apart what JSON text would blur, and refuse what they c
   assert.equal(argumentsKey({ n: Number.NaN }), undefined);
   assert.equal(argumentsKey({ n: 10n }), undefined);
   assert.equal(argumentsKey({ a: [1, { b: null }] }), '{"a":[1,{"b":null}]}');
+});
+
+test('an argument key longer than asked for is not written out', () => {
+  const value = { where: { title: { eq: 'x'.repeat(100) } } };
+  const key = argumentsKey(value);
+  assert.ok(key !== undefined);
+  assert.equal(argumentsKey(value, key.length), key);
+  assert.equal(argumentsKey(value, key.length - 1), undefined);
+  assert.equal(argumentsKey({ list: Array.from({ length: 1000 }, () => 'ab') }, 50), undefined);
+  assert.equal(argumentsKey({ text: 'x'.repeat(1_000_000) }, 4096), undefined);
 });
