@@ -302,7 +302,7 @@ test('a long run of backslashes in a like pattern is judged by counting it, once
   );
 });
 
-test('pattern values are capped at max_pattern_length characters, naming operator and field', () => {
+test('pattern values are capped at max_pattern_length characters, naming operator, field', () => {
   for (const operator of ['like', 'ilike', 'contains', 'icontains', 'startswith', 'endswith']) {
     assert.equal(compile({ title: { [operator]: 'a'.repeat(1000) } }).values.length, 1, operator);
     refused(
@@ -321,9 +321,12 @@ test('pattern values are capped at max_pattern_length characters, naming operato
     'BAD_USER_INPUT',
     /^where\.title\.like is longer than 1000 characters/,
   );
-  refused({ title: { eq: 'x', startswith: 'abcdef' } }, 'BAD_USER_INPUT', /startswith is longer than 5/, {
-    maxPatternLength: 5,
-  });
+  refused(
+    { title: { eq: 'x', startswith: 'abcdef' } },
+    'BAD_USER_INPUT',
+    /startswith is longer than 5/,
+    { maxPatternLength: 5 },
+  );
   assert.equal(compile({ title: { eq: 'a'.repeat(5000) } }).values[0], 'a'.repeat(5000));
 });
 
