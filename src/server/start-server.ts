@@ -126,6 +126,7 @@ export async function prepareServer(options: StartOptions): Promise<RunningServe
       roles: { anonymous: roles.anon, authenticated: roles.authenticated },
       statementTimeoutMs: config.database.statement_timeout_ms,
       maxPageSize: config.limits.max_page_size,
+      maxPatternLength: config.limits.max_pattern_length,
       introspection: config.server.introspection ?? !config.production,
       roleScopes: config.security.roles,
       visibleSchemas: new VisibleSchemas(schema, builtinFields),

@@ -187,7 +187,7 @@ describe('production mode with tight limits', () => {
   let production: TestServer;
 
   before(async () => {
-    variant = blogVariant('[limits]\nmax_depth = 3\nmax_aliases = 2\n');
+    variant = blogVariant('[limits]\nmax_depth = 3\nmax_aliases = 2\nmax_pattern_length = 5\n');
     production = await startTestServer({
       projectDir: variant.dir,
       // Production refuses to start without every secret it needs, the API key one included.
@@ -247,6 +247,15 @@ describe('production mode with tight limits', () => {
       assert.match(firstError(reply).message, /^Query refused: Query depth limit of 3 exceeded/);
       assert.match(firstError(reply).message, /raise \[limits\] max_depth in fraiseql\.toml\.$/);
     }
+  });
+
+  test('a pattern longer than max_pattern_length (5 here) is refused, one within it answered', async () => {
+    const within = await send({ query: '{ public_posts(where: { title: { like: "%abc" } }) { title } }' });
+    assert.equal(within.status, 200, within.text);
+    const over = await send({ query: '{ public_posts(where: { title: { like: "%abcde" } }) { title } }' });
+    assert.equal(over.status, 400, over.text);
+    assert.deepEqual(errorCodes(over), ['BAD_USER_INPUT']);
+    assert.match(firstError(over).message, /longer than 5 characters.*\[limits\] max_pattern_length/);
   });
 
   test('more aliases than max_aliases is refused', async () => {
