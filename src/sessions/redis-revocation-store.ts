@@ -5,6 +5,7 @@ import { ConfigError } from '../config/load-config.ts';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../log/logger.ts';
 import { describeRedisUrl } from './redis-url.ts';
+import { endOfRevokeAll, type RevocationEnd, type RevocationLifetime } from './revocation-lifetime.ts';
 import {
   ownSessionId,
   REVOCATION_CHANNEL,
@@ -20,12 +21,15 @@ import { SessionStore } from './session-store.ts';
 /** Every key this store writes starts with this, so one Redis can serve other uses too. */
 export const REDIS_KEY_PREFIX = 'fraiseql:revocation:';
 
-/** The key of a revoked `jti`; it expires when the revocation may be forgotten. */
+/** The key of a revoked `jti`; it expires when the revocation may be forgotten, if ever. */
 export function revokedTokenKey(tokenId: string): string {
   return `${REDIS_KEY_PREFIX}jti:${tokenId}`;
 }
 
-/** The key holding a subject's revoke-all instant (epoch seconds); it expires after the retention. */
+/**
+ * The key holding a subject's revoke-all instant (epoch seconds); it expires once every token
+ * it refuses has expired under `[auth] max_token_lifetime_seconds`, and never without it.
+ */
 export function revokedSubjectKey(subject: string): string {
   return `${REDIS_KEY_PREFIX}sub:${subject}`;
 }
@@ -46,13 +50,16 @@ export interface RedisRevocationStoreOptions {
   /** The project's database, which keeps the sessions and refresh tokens. */
   readonly database: Database;
   readonly logger: Logger;
+  /** The bound on token lifetimes. Default none: revoke-alls and revocations of unknown expiry never expire. */
+  readonly lifetime?: RevocationLifetime;
   /** Epoch milliseconds. Default `Date.now`. */
   readonly now?: () => number;
 }
 
 /**
  * `[revocation] store = "redis"`: revoked `jti`s and per-subject revoke-all instants as Redis
- * keys that expire when they can no longer refuse anything (so there is nothing to clean up),
+ * keys that expire when they can no longer refuse anything, or never when that time is unknown
+ * (no `exp`, and no `[auth] max_token_lifetime_seconds`), so there is nothing to clean up;
  * and a PUBLISH on channel `fraiseql_revocation` with every write, which empties the cache of
  * every server. Sessions stay in PostgreSQL: a token's `sid` is looked up there, and a
  * revoke-all revokes the subject's sessions there, whose triggers notify as before.
@@ -62,6 +69,7 @@ export interface RedisRevocationStoreOptions {
  */
 export class RedisRevocationStore implements RevocationBackend {
   readonly kind = 'redis';
+  readonly lifetime: RevocationLifetime;
   readonly #sessions: SessionStore;
   readonly #now: () => number;
 
@@ -75,6 +83,7 @@ export class RedisRevocationStore implements RevocationBackend {
   ) {
     this.#sessions = new SessionStore(options.database);
     this.#now = options.now ?? Date.now;
+    this.lifetime = options.lifetime ?? { maxTokenLifetimeSeconds: undefined };
     const where = describeRedisUrl(options.url);
     // Errors also arrive as rejected commands (logged by the revocation check) and as 'close';
     // without a listener ioredis would print each reconnect attempt to the console.
@@ -145,21 +154,24 @@ export class RedisRevocationStore implements RevocationBackend {
   }
 
   /**
-   * `jti` key until `expiresAt`; a later revocation with an earlier expiry keeps the later one
-   * (as the PostgreSQL store's upsert does). A token already past `expiresAt` needs no key.
+   * `jti` key until `end`, without a TTL for `never`; a later revocation with an earlier end
+   * keeps the later one (as the PostgreSQL store's upsert does). A token already past `end`
+   * needs no key.
    */
-  async revokeToken(tokenId: string, expiresAt: Date, subject: string | undefined, reason: string): Promise<void> {
-    const untilMs = expiresAt.getTime();
-    if (untilMs <= this.#now()) return;
+  async revokeToken(tokenId: string, end: RevocationEnd, subject: string | undefined, reason: string): Promise<void> {
+    if (end !== 'never' && end.getTime() <= this.#now()) return;
     const record = JSON.stringify({ subject: subject ?? null, reason, revoked_at: new Date(this.#now()).toISOString() });
-    await this.writeExpiring(revokedTokenKey(tokenId), record, untilMs, 'revoked_tokens');
+    await this.writeRevocation(revokedTokenKey(tokenId), record, end, 'revoked_tokens');
   }
 
-  /** The subject's revoke-all instant in Redis, then its sessions in PostgreSQL. */
-  async revokeSubject(subject: string, retentionSeconds: number, reason: string): Promise<Date> {
+  /**
+   * The subject's revoke-all instant in Redis, then its sessions in PostgreSQL. The key's TTL
+   * is that of the new instant (which covers every token the one it replaces covered).
+   */
+  async revokeSubject(subject: string, reason: string): Promise<Date> {
     const nowMs = this.#now();
     const before = new Date(nowMs);
-    await this.writeExpiring(revokedSubjectKey(subject), String(nowMs / 1000), nowMs + retentionSeconds * 1000, 'revoked_users');
+    await this.writeRevokeAll(revokedSubjectKey(subject), String(nowMs / 1000), endOfRevokeAll(nowMs, this.lifetime));
     await this.#sessions.revokeSubjectSessions(subject, before, reason);
     // API keys last longer than any revoke-all record, so they are revoked, not compared.
     await revokeOwnerApiKeys(this.options.database, subject);
@@ -168,10 +180,11 @@ export class RedisRevocationStore implements RevocationBackend {
 
   /**
    * Redis keys expire on their own, so this only deletes what PostgreSQL keeps: spent refresh
-   * tokens, ended sessions (and revocations written there by its triggers, e.g. a disabled user).
+   * tokens, ended sessions (and revocations written there by its triggers, e.g. a disabled user),
+   * by the same rules as the PostgreSQL store.
    */
   cleanup(): Promise<CleanupCounts> {
-    return new RevocationStore(this.options.database).cleanup();
+    return new RevocationStore(this.options.database, this.lifetime).cleanup();
   }
 
   /**
@@ -226,18 +239,31 @@ export class RedisRevocationStore implements RevocationBackend {
   }
 
   /**
-   * SET keeping any TTL, then PEXPIREAT NX (a new key) and GT (only ever lengthen), and the
-   * PUBLISH, in one MULTI: the key never exists without a TTL, and no server hears of a
-   * revocation before it can be read.
+   * A revoked `jti`, and the PUBLISH, in one MULTI, so no server hears of a revocation before it
+   * can be read. `never`: SET without a TTL (one the key had is dropped: it only lengthens).
+   * Otherwise SET NX with the TTL (a new key), then PEXPIREAT GT, which only ever lengthens a
+   * TTL and leaves a key without one as it is: a revocation is never shortened.
    */
-  private async writeExpiring(key: string, value: string, untilMs: number, what: string): Promise<void> {
-    const results = await this.client
-      .multi()
-      .set(key, value, 'KEEPTTL')
-      .pexpireat(key, untilMs, 'NX')
-      .pexpireat(key, untilMs, 'GT')
-      .publish(REVOCATION_CHANNEL, what)
-      .exec();
+  private async writeRevocation(key: string, value: string, end: RevocationEnd, what: string): Promise<void> {
+    const transaction = this.client.multi();
+    if (end === 'never') {
+      transaction.set(key, value);
+    } else {
+      transaction.set(key, value, 'PXAT', end.getTime(), 'NX').pexpireat(key, end.getTime(), 'GT');
+    }
+    await this.run(transaction.publish(REVOCATION_CHANNEL, what), what);
+  }
+
+  /** A revoke-all instant with the TTL of its own end, or none for `never`, and the PUBLISH. */
+  private async writeRevokeAll(key: string, value: string, end: RevocationEnd): Promise<void> {
+    const transaction = this.client.multi();
+    if (end === 'never') transaction.set(key, value);
+    else transaction.set(key, value, 'PXAT', end.getTime());
+    await this.run(transaction.publish(REVOCATION_CHANNEL, 'revoked_users'), 'revoked_users');
+  }
+
+  private async run(transaction: ReturnType<Redis['multi']>, what: string): Promise<void> {
+    const results = await transaction.exec();
     if (results === null) throw new Error(`The Redis transaction writing ${what} was discarded.`);
     for (const [error] of results) {
       if (error !== null) throw error;

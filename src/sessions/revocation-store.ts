@@ -1,4 +1,10 @@
 import type { Database } from '../db/database.ts';
+import {
+  revokeAllRetentionSeconds,
+  unknownExpiryRetentionSeconds,
+  type RevocationEnd,
+  type RevocationLifetime,
+} from './revocation-lifetime.ts';
 
 /** The NOTIFY channel built-in migration 006's triggers send on when anything is revoked. */
 export const REVOCATION_CHANNEL = 'fraiseql_revocation';
@@ -53,14 +59,23 @@ export type RevocationListener = (missed: boolean) => void;
 export interface RevocationBackend extends RevocationLookup {
   /** `postgres` or `redis`: which `[revocation] store` this is. */
   readonly kind: 'postgres' | 'redis';
-  /** Revokes one token by `jti` until `expiresAt`; an earlier expiry never shortens a revocation. */
-  revokeToken(tokenId: string, expiresAt: Date, subject: string | undefined, reason: string): Promise<void>;
+  /** The bound on token lifetimes that decides how long revocations are kept. */
+  readonly lifetime: RevocationLifetime;
   /**
-   * Revokes every token of `subject` issued until now, and its sessions; kept for
-   * `retentionSeconds`. Returns the instant tokens must be issued after to be accepted.
+   * Revokes one token by `jti` until `end` (`never`: kept for good); an earlier end never
+   * shortens a revocation.
    */
-  revokeSubject(subject: string, retentionSeconds: number, reason: string): Promise<Date>;
-  /** Deletes what has expired and is not deleted on its own (rows; Redis keys expire by TTL). */
+  revokeToken(tokenId: string, end: RevocationEnd, subject: string | undefined, reason: string): Promise<void>;
+  /**
+   * Revokes every token of `subject` issued until now, and its sessions. Kept while a token it
+   * refuses could still be accepted: for good, unless `lifetime` bounds token lifetimes.
+   * Returns the instant tokens must be issued after to be accepted.
+   */
+  revokeSubject(subject: string, reason: string): Promise<Date>;
+  /**
+   * Deletes what can no longer refuse anything and is not deleted on its own (rows; Redis keys
+   * expire by TTL): see `RevocationStore.cleanup`.
+   */
   cleanup(): Promise<CleanupCounts>;
   /** Calls `listener` after every revocation made on any server; resolves to an unsubscribe. */
   subscribe(listener: RevocationListener): Promise<() => Promise<void>>;
@@ -86,7 +101,14 @@ export function ownSessionId(query: RevocationQuery): string | null {
 export class RevocationStore implements RevocationBackend {
   readonly kind = 'postgres';
 
-  constructor(private readonly database: Database) {}
+  /**
+   * `lifetime` defaults to no bound on token lifetimes: revocations of unknown expiry and
+   * revoke-alls are then kept for good.
+   */
+  constructor(
+    private readonly database: Database,
+    readonly lifetime: RevocationLifetime = { maxTokenLifetimeSeconds: undefined },
+  ) {}
 
   /** LISTEN on `fraiseql_revocation`, which the migration's triggers notify on every change. */
   subscribe(listener: RevocationListener): Promise<() => Promise<void>> {
@@ -96,7 +118,12 @@ export class RevocationStore implements RevocationBackend {
   /** Nothing to release: the database belongs to the server. */
   async close(): Promise<void> {}
 
-  /** One statement answers all three questions, so a cache miss costs one round trip. */
+  /**
+   * One statement answers all three questions, so a cache miss costs one round trip. A
+   * revoke-all counts for as long as its row exists, whatever its `expires_at` says: rows written
+   * by earlier versions, and by the migration's trigger that disables a user, carry a one-day
+   * `expires_at` that may end before the tokens they refuse; `cleanup` decides when it goes.
+   */
   async lookup(query: RevocationQuery): Promise<RevocationState> {
     const sessionId = ownSessionId(query);
     const result = await this.database.query<{
@@ -113,7 +140,7 @@ export class RevocationStore implements RevocationBackend {
          (SELECT u.subject FROM fraiseql_auth.sessions s JOIN fraiseql_auth.users u ON u.id = s.user_id
            WHERE s.family_id = $2::uuid) AS session_subject,
          (SELECT extract(epoch FROM r.revoked_before)::float8 FROM fraiseql_auth.revoked_users r
-           WHERE r.subject = $3 AND r.expires_at > now()) AS revoked_before`,
+           WHERE r.subject = $3) AS revoked_before`,
       [query.tokenId ?? null, sessionId, query.subject],
     );
     const row = result.rows[0];
@@ -126,41 +153,88 @@ export class RevocationStore implements RevocationBackend {
     };
   }
 
-  /** Revokes one token by `jti` until `expiresAt` (when it would have expired anyway). */
-  async revokeToken(tokenId: string, expiresAt: Date, subject: string | undefined, reason: string): Promise<void> {
+  /**
+   * Revokes one token by `jti` until `end`; `never` is stored as `expires_at = 'infinity'`,
+   * which `expires_at > now()` always keeps and cleanup deletes only under a lifetime bound.
+   */
+  async revokeToken(tokenId: string, end: RevocationEnd, subject: string | undefined, reason: string): Promise<void> {
     await this.database.query(
       `INSERT INTO fraiseql_auth.revoked_tokens AS r (token_id, expires_at, subject, reason)
-       VALUES ($1, $2, $3, $4)
+       VALUES ($1, $2::timestamptz, $3, $4)
        ON CONFLICT (token_id) DO UPDATE SET expires_at = GREATEST(r.expires_at, EXCLUDED.expires_at)`,
-      [tokenId, expiresAt.toISOString(), subject ?? null, reason],
+      [tokenId, end === 'never' ? 'infinity' : end.toISOString(), subject ?? null, reason],
     );
   }
 
   /**
-   * Revokes every token of `subject` issued until now, and its sessions; kept for
-   * `retentionSeconds`. Returns the instant tokens must be issued after to be accepted.
+   * Revokes every token of `subject` issued until now: upserts its revoked_users row, whose
+   * triggers (built-in migrations 006 and 008) revoke the subject's sessions and API keys and
+   * notify every server. `expires_at` records when the row may go (`infinity` without a
+   * lifetime bound); `cleanup` decides from `revoked_before`. Returns that instant.
    */
-  async revokeSubject(subject: string, retentionSeconds: number, reason: string): Promise<Date> {
+  async revokeSubject(subject: string, reason: string): Promise<Date> {
+    const keepSeconds = revokeAllRetentionSeconds(this.lifetime);
     const result = await this.database.query<{ revoked_before: string | Date }>(
-      `SELECT fraiseql_auth.revoke_subject($1, make_interval(secs => $2), $3) AS revoked_before`,
-      [subject, retentionSeconds, reason],
+      `INSERT INTO fraiseql_auth.revoked_users AS r (subject, revoked_before, expires_at, reason)
+       VALUES ($1, now(),
+               CASE WHEN $2::float8 IS NULL THEN 'infinity'::timestamptz
+                    ELSE now() + make_interval(secs => $2::float8) END,
+               $3)
+       ON CONFLICT (subject) DO UPDATE
+         SET revoked_before = EXCLUDED.revoked_before,
+             expires_at = GREATEST(r.expires_at, EXCLUDED.expires_at),
+             reason = EXCLUDED.reason
+       RETURNING revoked_before`,
+      [subject, keepSeconds ?? null, reason],
     );
     const value = result.rows[0]?.revoked_before;
-    if (value === undefined) throw new Error('revoke_subject returned no row.');
+    if (value === undefined) throw new Error('The revoke-all statement returned no row.');
     return value instanceof Date ? value : new Date(value);
   }
 
-  /** Deletes expired rows: revocations of tokens that expired, spent refresh tokens, ended sessions. */
+  /**
+   * Deletes rows that can no longer refuse or refresh anything:
+   * - a revoked token whose `expires_at` has passed (its `exp` plus the largest leeway, or the
+   *   end written for it); one kept for good (`infinity`: its expiry was unknown) only when
+   *   `lifetime` bounds token lifetimes and that bound (plus twice the largest leeway) has passed
+   *   since it was revoked;
+   * - a revoke-all only under such a bound, once every token it refuses has expired (its
+   *   `revoked_before` plus the bound plus the largest leeway); never without one. Its
+   *   `expires_at` is not trusted: earlier versions and the user-disabling trigger wrote a day;
+   * - refresh tokens that expired, and sessions that ended more than a day and five minutes
+   *   ago (the longest access token lifetime plus the largest leeway: a revoked session must be
+   *   remembered while any of its access tokens could still be presented).
+   * The server's login role runs these (the request roles have no access to the schema).
+   */
   async cleanup(): Promise<CleanupCounts> {
-    const result = await this.database.query<Record<string, string | number>>(
-      'SELECT * FROM fraiseql_auth.cleanup_expired_sessions()',
+    const unknownExpiry = unknownExpiryRetentionSeconds(this.lifetime) ?? null;
+    const revokeAll = revokeAllRetentionSeconds(this.lifetime) ?? null;
+    const revokedTokens = await this.deleted(
+      `DELETE FROM fraiseql_auth.revoked_tokens
+        WHERE expires_at < now()
+           OR ($1::float8 IS NOT NULL AND expires_at = 'infinity'
+               AND revoked_at < now() - make_interval(secs => $1::float8))`,
+      [unknownExpiry],
     );
-    const row = result.rows[0] ?? {};
-    return {
-      revokedTokens: Number(row['revoked_tokens'] ?? 0),
-      revokedUsers: Number(row['revoked_users'] ?? 0),
-      refreshTokens: Number(row['refresh_tokens'] ?? 0),
-      sessions: Number(row['sessions'] ?? 0),
-    };
+    const revokedUsers = await this.deleted(
+      `DELETE FROM fraiseql_auth.revoked_users
+        WHERE $1::float8 IS NOT NULL AND revoked_before < now() - make_interval(secs => $1::float8)`,
+      [revokeAll],
+    );
+    const refreshTokens = await this.deleted('DELETE FROM fraiseql_auth.refresh_tokens WHERE expires_at < now()', []);
+    const sessions = await this.deleted(
+      `DELETE FROM fraiseql_auth.sessions WHERE expires_at < now() - interval '1 day 5 minutes'`,
+      [],
+    );
+    return { revokedTokens, revokedUsers, refreshTokens, sessions };
+  }
+
+  /** Runs one DELETE and counts its rows. */
+  private async deleted(statement: string, values: readonly unknown[]): Promise<number> {
+    const result = await this.database.query<{ n: number }>(
+      `WITH gone AS (${statement} RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+      values,
+    );
+    return Number(result.rows[0]?.n ?? 0);
   }
 }

@@ -53,13 +53,6 @@ export function resolveSessionsMode(config: ResolvedConfig): SessionsMode {
     }
     return { kind: 'off', reason, explicit: false };
   }
-  if (config.revocation.revoke_all_retention_seconds < sessions.access_token_ttl_seconds) {
-    throw new ConfigError(
-      `[revocation] revoke_all_retention_seconds (${config.revocation.revoke_all_retention_seconds}) is ` +
-        `shorter than [sessions] access_token_ttl_seconds (${sessions.access_token_ttl_seconds}): a ` +
-        'revoke-all would be forgotten while the tokens it refuses are still valid. Raise it.',
-    );
-  }
 
   return {
     kind: 'on',

@@ -87,11 +87,12 @@ export const revocationSection = z
     /** How often expired rows are deleted, in seconds; 0 turns the job off. Default 3600. */
     cleanup_interval_seconds: seconds(0, 86_400).default(3600),
     /**
-     * How long a revoke-all (`/auth/revoke-all`, `token revoke --user`) is kept, in seconds. It
-     * must outlive every token it refuses, so it may not be shorter than the access token
-     * lifetime. Default 86400 (one day).
+     * No longer used; accepted so that existing files still load, with a warning at start. A
+     * revoke-all, and a revocation of a token whose expiry is unknown, are kept until every
+     * token they refuse has expired under `[auth] max_token_lifetime_seconds`, and for good
+     * when that is unset: a fixed retention let a longer-lived token be accepted again.
      */
-    revoke_all_retention_seconds: seconds(60, 31_536_000).default(86_400),
+    revoke_all_retention_seconds: seconds(60, 31_536_000).optional(),
   })
   .strict()
   .superRefine((section, context) => {

@@ -12,6 +12,7 @@ import { startCleanupJob } from './cleanup-job.ts';
 import { createPasswordHasher } from './password-hasher.ts';
 import { REFRESH_TOKEN_MUTATION, refreshTokenMutation, TOKEN_RESPONSE_TYPE } from './refresh-token-mutation.ts';
 import { openRevocationStore } from './open-revocation-store.ts';
+import { revocationLifetimeOf } from './revocation-lifetime.ts';
 import { RevocationStore } from './revocation-store.ts';
 import { SessionIssuer } from './session-issuer.ts';
 import { sessionRoutes } from './session-routes.ts';
@@ -43,12 +44,20 @@ export const sessionsFeature: FeatureFactory = async (context) => {
   if (mode.kind === 'off' && !mode.explicit) logger.warn(`Login (/auth/login) is off: ${mode.reason}.`);
   await requireSessionTables(database);
 
+  if (revocation.revoke_all_retention_seconds !== undefined) {
+    logger.warn(
+      '[revocation] revoke_all_retention_seconds is no longer used and can be removed: a revoke-all, ' +
+        'and a revocation of a token whose expiry is unknown, are kept until every token they refuse ' +
+        'has expired under [auth] max_token_lifetime_seconds, and for good when that is unset.',
+    );
+  }
   const users = new UserStore(database);
   const sessions = new SessionStore(database);
+  const lifetime = revocationLifetimeOf(config);
   // Without revocation nothing reads the store; the cleanup job still ends expired sessions.
   const revocations = revocation.enabled
-    ? await openRevocationStore(revocation, database, logger)
-    : new RevocationStore(database);
+    ? await openRevocationStore(revocation, database, logger, lifetime)
+    : new RevocationStore(database, lifetime);
 
   let check: CachedRevocationCheck | undefined;
   if (revocation.enabled) {
@@ -68,7 +77,7 @@ export const sessionsFeature: FeatureFactory = async (context) => {
   }
   const flush = (): void => check?.flush();
   const revoker = revocation.enabled
-    ? new TokenRevoker({ revocations, sessions, retentionSeconds: revocation.revoke_all_retention_seconds, onRevoked: flush })
+    ? new TokenRevoker({ revocations, sessions, onRevoked: flush })
     : undefined;
   const cleanup = revocation.cleanup_interval_seconds > 0
     ? startCleanupJob(revocations, revocation.cleanup_interval_seconds, logger)

@@ -1,7 +1,7 @@
-import { MAX_LEEWAY_SECONDS } from '../auth/auth-options.ts';
 import type { Principal } from '../auth/principal.ts';
 import { PublicError } from '../errors/public-error.ts';
 import { hashRefreshToken } from './refresh-token.ts';
+import { endAfterExpiry, endOfUnknownExpiry, type RevocationEnd } from './revocation-lifetime.ts';
 import type { RevocationBackend } from './revocation-store.ts';
 import type { SessionStore } from './session-store.ts';
 
@@ -25,8 +25,6 @@ export interface RevokeAllResult {
 export interface TokenRevokerParts {
   readonly revocations: RevocationBackend;
   readonly sessions: SessionStore;
-  /** How long a revoke-all is kept, in seconds. */
-  readonly retentionSeconds: number;
   /** Called after every revocation, so this server's cache forgets at once. */
   readonly onRevoked: () => void;
   /** Epoch milliseconds. Default `Date.now`. */
@@ -37,6 +35,11 @@ export interface TokenRevokerParts {
  * Logout and revoke-all, shared by the HTTP routes and the CLI. Writes go to the store, which
  * notifies every server (PostgreSQL triggers, or a Redis PUBLISH); `onRevoked` also empties
  * this server's cache without waiting.
+ *
+ * A revocation lasts as long as the token it revokes could still be accepted: until its `exp`
+ * plus the largest clock leeway when the expiry is known; otherwise for the longest lifetime
+ * the server accepts (`[auth] max_token_lifetime_seconds`, the store's `lifetime`), and for
+ * good without one (see revocation-lifetime.ts).
  */
 export class TokenRevoker {
   readonly #now: () => number;
@@ -46,8 +49,9 @@ export class TokenRevoker {
   }
 
   /**
-   * Revokes the caller's access token (by `jti`, until its `exp`) and the session it belongs
-   * to (its refresh token and every other access token of that login).
+   * Revokes the caller's access token (by `jti`, until its `exp`; a token without `exp`, which
+   * development accepts, as long as the store's lifetime bound allows, or for good) and the
+   * session it belongs to (its refresh token and every other access token of that login).
    */
   async logout(principal: Principal): Promise<LogoutResult> {
     const sessionId = typeof principal.claims['sid'] === 'string' ? principal.claims['sid'] : undefined;
@@ -60,11 +64,11 @@ export class TokenRevoker {
       });
     }
     if (principal.tokenId !== undefined) {
-      const expiresAt =
+      const end =
         principal.expiresAt === undefined
-          ? new Date(this.#now() + this.parts.retentionSeconds * 1000)
-          : afterLeeway(principal.expiresAt);
-      await this.parts.revocations.revokeToken(principal.tokenId, expiresAt, principal.subject, 'logout');
+          ? endOfUnknownExpiry(this.#now(), this.parts.revocations.lifetime)
+          : endAfterExpiry(principal.expiresAt);
+      await this.parts.revocations.revokeToken(principal.tokenId, end, principal.subject, 'logout');
     }
     const sessionRevoked =
       sessionId !== undefined && isUuid(sessionId) ? await this.parts.sessions.revoke(sessionId, 'logout', principal.subject) : false;
@@ -91,9 +95,12 @@ export class TokenRevoker {
     return { revoked: true, session_revoked: revoked };
   }
 
-  /** Revokes every token of `subject` issued until now, and all of its sessions. */
+  /**
+   * Revokes every token of `subject` issued until now, and all of its sessions; kept until every
+   * such token must have expired under the store's lifetime bound, or for good without one.
+   */
   async revokeAll(subject: string, reason: string): Promise<RevokeAllResult> {
-    const before = await this.parts.revocations.revokeSubject(subject, this.parts.retentionSeconds, reason);
+    const before = await this.parts.revocations.revokeSubject(subject, reason);
     this.parts.onRevoked();
     return { revoked: true, sub: subject, revoked_before: before.toISOString() };
   }
@@ -101,26 +108,23 @@ export class TokenRevoker {
   /**
    * Revokes one token by `jti` (the CLI, which has no token in hand, passes the expiry it
    * knows). Resolves to when the revocation may be forgotten: the token's `exp` plus the largest
-   * leeway, or, with no expiry known, `retentionSeconds` from now.
+   * leeway; with no expiry known, the longest lifetime the server accepts plus twice that
+   * leeway from now, or `never` when no lifetime bound is configured.
    */
-  async revokeTokenId(tokenId: string, expiresAt: Date | undefined, subject: string | undefined, reason: string): Promise<Date> {
-    const until =
+  async revokeTokenId(
+    tokenId: string,
+    expiresAt: Date | undefined,
+    subject: string | undefined,
+    reason: string,
+  ): Promise<RevocationEnd> {
+    const end =
       expiresAt === undefined
-        ? new Date(this.#now() + this.parts.retentionSeconds * 1000)
-        : afterLeeway(expiresAt.getTime() / 1000);
-    await this.parts.revocations.revokeToken(tokenId, until, subject, reason);
+        ? endOfUnknownExpiry(this.#now(), this.parts.revocations.lifetime)
+        : endAfterExpiry(expiresAt.getTime() / 1000);
+    await this.parts.revocations.revokeToken(tokenId, end, subject, reason);
     this.parts.onRevoked();
-    return until;
+    return end;
   }
-}
-
-/**
- * When a revocation of a token expiring at `exp` (epoch seconds) may be forgotten: the JWT
- * check accepts a token up to its clock leeway past `exp` (RFC 7519 §4.1.4 allows "some small
- * leeway"), so the row must outlive that, whatever leeway is configured.
- */
-function afterLeeway(exp: number): Date {
-  return new Date((exp + MAX_LEEWAY_SECONDS) * 1000);
 }
 
 function isUuid(value: string): boolean {

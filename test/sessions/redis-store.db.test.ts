@@ -32,6 +32,7 @@ const skip = redisSkipReason();
 const DAVE = randomUUID();
 const ERIN = randomUUID();
 const FRANK = randomUUID();
+const GINA = randomUUID();
 
 let redis: TestRedisServer;
 let project: BlogProject;
@@ -121,6 +122,48 @@ describe('the Redis revocation store', { skip }, () => {
     assert.equal(await revokedRowsInPostgres(jti), 0, 'nothing was written to revoked_tokens');
   });
 
+  test('a logout of a token without exp keeps its key for good (no TTL)', async () => {
+    const token = await new SignJWT({ aud: 'fraiseql-api', jti: randomUUID(), sub: GINA, scope: 'read:posts' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuedAt()
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    assert.equal((await graphql(pair.a.app, QUERY, token)).status, 200, 'development accepts a token without exp');
+    assert.equal((await post(pair.a.app, '/auth/logout', undefined, { token })).status, 200);
+    await untilRevoked(pair.b.app, token, 1000);
+    const { jti } = claimsOf(token) as { jti: string };
+    assert.equal(await inspect.pttl(revokedTokenKey(jti)), -1);
+  });
+
+  test('under [auth] max_token_lifetime_seconds the keys live that long past the revocation, and are never shortened', async () => {
+    const hour = 3600;
+    const store = await RedisRevocationStore.connect({
+      url: redis.url,
+      database: pair.database.db,
+      logger: createLogger({ level: 'silent' }),
+      lifetime: { maxTokenLifetimeSeconds: hour },
+    });
+    try {
+      const revoker = new TokenRevoker({ revocations: store, sessions: new SessionStore(pair.database.db), onRevoked: () => undefined });
+      const subject = randomUUID();
+      await revoker.revokeAll(subject, 'test');
+      const subjectTtl = await inspect.pttl(revokedSubjectKey(subject));
+      assert.ok(Math.abs(subjectTtl - (hour + MAX_LEEWAY_SECONDS) * 1000) < 3000, `revoke-all TTL ${subjectTtl} ms`);
+
+      const jti = randomUUID();
+      await revoker.revokeTokenId(jti, undefined, undefined, 'test');
+      const jtiTtl = await inspect.pttl(revokedTokenKey(jti));
+      assert.ok(Math.abs(jtiTtl - (hour + 2 * MAX_LEEWAY_SECONDS) * 1000) < 3000, `bare jti TTL ${jtiTtl} ms`);
+
+      // A key kept for good (written while no bound was configured) stays so.
+      const kept = randomUUID();
+      await store.revokeToken(kept, 'never', undefined, 'test');
+      await revoker.revokeTokenId(kept, new Date(Date.now() + 60_000), undefined, 'test');
+      assert.equal(await inspect.pttl(revokedTokenKey(kept)), -1);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('a logout of a session token on A is refused on B within one second', async () => {
     const tokens = await login(pair.a.app, 'alice', ['read:posts']);
     assert.equal((await graphql(pair.b.app, QUERY, tokens.access_token)).status, 200);
@@ -130,14 +173,14 @@ describe('the Redis revocation store', { skip }, () => {
     assert.notEqual(refreshed.status, 200, 'the session (in PostgreSQL) ended with it');
   });
 
-  test('a revoke-all on B is refused on A within one second, with and without a session; its key expires after the retention', async () => {
+  test('a revoke-all on B is refused on A within one second, with and without a session; its key has no TTL', async () => {
     const external = await externalToken(ERIN);
     assert.equal((await graphql(pair.a.app, QUERY, external)).status, 200);
     const reply = await post(pair.b.app, '/auth/revoke-all', {}, { token: external });
     assert.equal(reply.status, 200, reply.text);
     await untilRevoked(pair.a.app, external, 1000);
-    const ttl = await inspect.pttl(revokedSubjectKey(ERIN));
-    assert.ok(Math.abs(ttl - 86_400_000) < 3000, `TTL ${ttl} ms, expected about one day ([revocation] default retention)`);
+    // No [auth] max_token_lifetime_seconds: a token issued before it may live any time.
+    assert.equal(await inspect.pttl(revokedSubjectKey(ERIN)), -1, 'kept for good');
     const before = Number(await inspect.get(revokedSubjectKey(ERIN)));
     assert.ok(Math.abs(before * 1000 - Date.now()) < 5000, `revoked-before ${before} is about now`);
 
@@ -161,7 +204,6 @@ describe('the Redis revocation store', { skip }, () => {
       const revoker = new TokenRevoker({
         revocations: store,
         sessions: new SessionStore(pair.database.db),
-        retentionSeconds: 86_400,
         onRevoked: () => undefined,
       });
       const output: string[] = [];

@@ -4,6 +4,7 @@ import type { Database } from '../../db/database.ts';
 import { openDatabase } from '../../db/open-database.ts';
 import { createLogger } from '../../log/logger.ts';
 import { openRevocationStore } from '../../sessions/open-revocation-store.ts';
+import { revocationLifetimeOf } from '../../sessions/revocation-lifetime.ts';
 import type { RevocationBackend } from '../../sessions/revocation-store.ts';
 import { SessionStore } from '../../sessions/session-store.ts';
 import { TokenRevoker } from '../../sessions/token-revoker.ts';
@@ -43,7 +44,12 @@ export async function openSessionsDatabase(config: ResolvedConfig): Promise<Sess
   let revocations: RevocationBackend;
   try {
     // Connection trouble with Redis goes to stderr, so stdout stays the command's answer.
-    revocations = await openRevocationStore(config.revocation, database, createLogger({ level: 'warn', destination: process.stderr }));
+    revocations = await openRevocationStore(
+      config.revocation,
+      database,
+      createLogger({ level: 'warn', destination: process.stderr }),
+      revocationLifetimeOf(config),
+    );
   } catch (error) {
     await database.close();
     throw error;
@@ -51,7 +57,6 @@ export async function openSessionsDatabase(config: ResolvedConfig): Promise<Sess
   const revoker = new TokenRevoker({
     revocations,
     sessions: new SessionStore(database),
-    retentionSeconds: config.revocation.revoke_all_retention_seconds,
     // The store notifies running servers (triggers, or a Redis PUBLISH); this process keeps no cache.
     onRevoked: () => undefined,
   });

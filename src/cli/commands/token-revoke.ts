@@ -3,6 +3,7 @@ import { decodeCompactToken } from '../../auth/decode-compact-token.ts';
 import { MAX_REVOCABLE_TOKEN_ID_LENGTH, tokenIdOf } from '../../auth/token-id-rule.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { PublicError } from '../../errors/public-error.ts';
+import type { RevocationEnd } from '../../sessions/revocation-lifetime.ts';
 import type { RevocationBackend } from '../../sessions/revocation-store.ts';
 import type { TokenRevoker } from '../../sessions/token-revoker.ts';
 import { CommandError } from '../run-command.ts';
@@ -33,8 +34,8 @@ export async function tokenRevoke(revoker: TokenRevoker, args: TokenRevokeArgs, 
   }
   const target = (args.target ?? '').trim().replace(/^Bearer\s+/i, '').trim();
   const read = readTarget(target);
-  const until = await revoker.revokeTokenId(read.tokenId, read.expiresAt, read.subject, 'revoked (CLI)');
-  stdout(describeRevocation(read, until));
+  const end = await revoker.revokeTokenId(read.tokenId, read.expiresAt, read.subject, 'revoked (CLI)');
+  stdout(describeRevocation(read, end));
   return 0;
 }
 
@@ -50,7 +51,7 @@ interface RevocationTarget {
 /** The jtis this server issues (login, refresh, `token issue`): `crypto.randomUUID()`. */
 const SERVER_TOKEN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function describeRevocation(target: RevocationTarget, until: Date): string {
+function describeRevocation(target: RevocationTarget, end: RevocationEnd): string {
   if (target.given === 'token') {
     const facts = [
       `jti ${target.tokenId}`,
@@ -60,8 +61,14 @@ function describeRevocation(target: RevocationTarget, until: Date): string {
     return `Revoked the whole token given (${facts.join(', ')}).\n`;
   }
   const lines = [
-    `Revoked token id (jti) ${target.tokenId}: any token carrying it is refused until ${until.toISOString()} ` +
-      '(with no token in hand its expiry is unknown; pass the whole token to keep it revoked until then).',
+    end === 'never'
+      ? `Revoked token id (jti) ${target.tokenId}: any token carrying it is refused for good (with no ` +
+        'token in hand its expiry is unknown, and [auth] max_token_lifetime_seconds is unset, so no ' +
+        'time is known after which it can no longer be accepted; pass the whole token to keep it ' +
+        'revoked only until it expires).'
+      : `Revoked token id (jti) ${target.tokenId}: any token carrying it is refused until ${end.toISOString()} ` +
+        '(with no token in hand its expiry is unknown: that is the longest lifetime the server accepts, ' +
+        '[auth] max_token_lifetime_seconds, plus twice the largest clock leeway).',
   ];
   if (!SERVER_TOKEN_ID.test(target.tokenId)) {
     lines.push(
@@ -74,14 +81,15 @@ function describeRevocation(target: RevocationTarget, until: Date): string {
 }
 
 /**
- * `token cleanup`: deletes expired revocations, refresh tokens and sessions once. With the
- * Redis store there are no revocations to delete (its keys expire by TTL), so it says so and
- * deletes only what the database keeps.
+ * `token cleanup`: deletes, once, what can no longer refuse or refresh anything (the rules are
+ * `RevocationStore.cleanup`'s: a revoke-all, or a revocation of unknown expiry, only under
+ * `[auth] max_token_lifetime_seconds`). With the Redis store there are no revocations to delete
+ * (its keys expire by TTL, or never), so it says so and deletes only what the database keeps.
  */
 export async function tokenCleanup(revocations: RevocationBackend, stdout: (text: string) => void): Promise<number> {
   const counts = await revocations.cleanup();
   if (revocations.kind === 'redis') {
-    stdout('Nothing to delete in Redis: revoked tokens and revoke-alls expire there on their own (TTL).\n');
+    stdout('Nothing to delete in Redis: revoked tokens and revoke-alls expire there on their own (TTL), except those kept for good.\n');
   }
   stdout(
     `Deleted ${counts.revokedTokens} expired revoked token(s), ${counts.revokedUsers} expired revoke-all(s), ` +
