@@ -1,9 +1,10 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { Principal } from '../auth/principal.ts';
 import { PublicError } from '../errors/public-error.ts';
 import { callerAccess, type CallerAccess, type RoleScopes } from '../graphql/access/caller-access.ts';
 import type { HttpRoutes, RouteContext } from '../http/create-http-server.ts';
+import { adminPermissionLost, administratorStanding, type AdministratorStanding } from '../rbac/administrator-standing.ts';
 import type { ApiKeyIssuer, RotationRefusal } from './api-key-issuer.ts';
 import { describeApiKey, type ApiKeyRecord } from './api-key-record.ts';
 import { readCreateKeyRequest, readRotateKeyRequest } from './api-key-requests.ts';
@@ -27,7 +28,11 @@ export interface ApiKeyRoutesOptions {
 interface Manager {
   readonly principal: Principal;
   readonly access: CallerAccess;
-  readonly admin: boolean;
+  /**
+   * Whether it may manage other owners' keys now (`administratorStanding`: the admin scope,
+   * and a database user's admin permission). Asked only when needed, at most once a request.
+   */
+  readonly standing: () => Promise<AdministratorStanding>;
 }
 
 /**
@@ -44,7 +49,9 @@ interface Manager {
  * - `DELETE /api/keys/{id}`: revoke now.
  * - `GET` / `DELETE /api/keys/current` with the key itself: describe or revoke that key.
  *
- * Keys of other owners answer 404 to non-admins, as if they did not exist.
+ * Keys of other owners answer 404 to non-admins, as if they did not exist. The admin scope in a
+ * token counts only while a database user still holds the permission of that name (403
+ * PERMISSION_DENIED for a demoted administrator's token, whatever the key).
  */
 export function apiKeyRoutes(options: ApiKeyRoutesOptions): HttpRoutes {
   const now = options.now ?? Date.now;
@@ -60,10 +67,19 @@ export function apiKeyRoutes(options: ApiKeyRoutesOptions): HttpRoutes {
           throw error;
         }
       };
-    const manager = (request: FastifyRequest): Promise<Manager> => tokenHolder(context, request, options);
+    const manager = (request: FastifyRequest): Promise<Manager> => tokenHolder(app, context, request, options);
+    const requireAdmin = async (who: Manager, what: string): Promise<void> => {
+      const standing = await who.standing();
+      if (standing === 'scope-missing') throw needsAdmin(options.adminScope, what);
+      if (standing === 'permission-lost') throw adminPermissionLost(who.principal, options.adminScope);
+    };
     const visible = async (who: Manager, request: FastifyRequest): Promise<ApiKeyRecord> => {
       const record = await options.store.findById(idParam(request));
-      if (record === undefined || (record.owner !== who.principal.subject && !who.admin)) {
+      if (record !== undefined && record.owner === who.principal.subject) return record;
+      // Decided before telling whether the key exists: a demoted administrator learns nothing.
+      const standing = await who.standing();
+      if (standing === 'permission-lost') throw adminPermissionLost(who.principal, options.adminScope);
+      if (record === undefined || standing !== 'admin') {
         throw new PublicError('NOT_FOUND', { message: 'No API key with this id belongs to you.' });
       }
       return record;
@@ -75,7 +91,7 @@ export function apiKeyRoutes(options: ApiKeyRoutesOptions): HttpRoutes {
         const who = await manager(request);
         const body = readCreateKeyRequest(request.body, now());
         const owner = body.owner ?? who.principal.subject;
-        if (owner !== who.principal.subject && !who.admin) throw needsAdmin(options.adminScope, 'create a key for another owner');
+        if (owner !== who.principal.subject) await requireAdmin(who, 'create a key for another owner');
         requireHeld(who, body.scopes);
         const issued = await options.issuer.create({
           owner,
@@ -99,8 +115,8 @@ export function apiKeyRoutes(options: ApiKeyRoutesOptions): HttpRoutes {
         const query = (request.query ?? {}) as Record<string, unknown>;
         const all = query['all'] === 'true' || query['all'] === '1';
         const owner = typeof query['owner'] === 'string' ? query['owner'] : undefined;
-        if ((all || (owner !== undefined && owner !== who.principal.subject)) && !who.admin) {
-          throw needsAdmin(options.adminScope, "list other owners' keys");
+        if (all || (owner !== undefined && owner !== who.principal.subject)) {
+          await requireAdmin(who, "list other owners' keys");
         }
         const records = await options.store.list(all ? undefined : (owner ?? who.principal.subject));
         return reply.send({ keys: records.map((record) => describeApiKey(record, now())) });
@@ -168,7 +184,12 @@ export function apiKeyRoutes(options: ApiKeyRoutesOptions): HttpRoutes {
 }
 
 /** The token holder of a management request. @throws PublicError when there is none. */
-async function tokenHolder(context: RouteContext, request: FastifyRequest, options: ApiKeyRoutesOptions): Promise<Manager> {
+async function tokenHolder(
+  app: FastifyInstance,
+  context: RouteContext,
+  request: FastifyRequest,
+  options: ApiKeyRoutesOptions,
+): Promise<Manager> {
   const caller = await context.authenticate(request);
   if (caller.kind === 'anonymous') {
     throw new PublicError('MISSING_TOKEN', { extensions: { reason: 'MISSING_TOKEN' }, logDetail: { route: 'api keys' } });
@@ -179,8 +200,14 @@ async function tokenHolder(context: RouteContext, request: FastifyRequest, optio
       logDetail: { keyId: caller.principal.claims['api_key_id'] },
     });
   }
+  const { principal } = caller;
   const access = callerAccess(caller, options.roleScopes);
-  return { principal: caller.principal, access, admin: access.hasScope(options.adminScope) };
+  let standing: Promise<AdministratorStanding> | undefined;
+  return {
+    principal,
+    access,
+    standing: () => (standing ??= administratorStanding(app, principal, options)),
+  };
 }
 
 /** The key a request is made with (`/api/keys/current`). */

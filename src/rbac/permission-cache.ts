@@ -14,14 +14,30 @@ export interface PermissionCacheOptions {
   readonly maxSubjects?: number;
 }
 
-/** A disabled user, or one unknown to the users table, holds nothing. */
-const PERMISSIONS_QUERY = `
-SELECT DISTINCT up.permission
-  FROM fraiseql_auth.user_permissions up
-  JOIN fraiseql_auth.users u ON u.id = up.user_id
- WHERE up.subject = $1 AND NOT u.disabled`;
+/**
+ * One row per permission of the subject's user (one row with a NULL permission for a user
+ * holding none), or no row when the subject is not in the users table.
+ */
+const GRANTS_QUERY = `
+SELECT u.disabled, up.permission
+  FROM fraiseql_auth.users u
+  LEFT JOIN fraiseql_auth.user_permissions up ON up.user_id = u.id
+ WHERE u.subject = $1`;
 
 const EMPTY: ReadonlySet<string> = Object.freeze(new Set<string>());
+
+/** What the database grants a subject now. */
+export interface SubjectGrants {
+  /**
+   * The subject is a user in `fraiseql_auth.users` (disabled or not). Any other subject (an
+   * identity provider's, a service's) is unknown to the database, which grants it nothing.
+   */
+  readonly isUser: boolean;
+  /** The permissions it holds; empty for a disabled user or a subject that is not one. */
+  readonly permissions: ReadonlySet<string>;
+}
+
+const NOT_A_USER: SubjectGrants = Object.freeze({ isUser: false, permissions: EMPTY });
 
 /**
  * Each subject's database permissions, read as the server's login role and kept briefly.
@@ -36,8 +52,8 @@ const EMPTY: ReadonlySet<string> = Object.freeze(new Set<string>());
  */
 export class PermissionCache implements SubjectPermissions {
   readonly #database: Database;
-  readonly #entries: LRUCache<string, ReadonlySet<string>> | undefined;
-  readonly #reading = new Map<string, Promise<ReadonlySet<string>>>();
+  readonly #entries: LRUCache<string, SubjectGrants> | undefined;
+  readonly #reading = new Map<string, Promise<SubjectGrants>>();
   #generation = 0;
   #unlisten: (() => Promise<void>) | undefined;
 
@@ -56,6 +72,15 @@ export class PermissionCache implements SubjectPermissions {
   }
 
   async permissionsOf(subject: string): Promise<ReadonlySet<string>> {
+    return (await this.grantsOf(subject)).permissions;
+  }
+
+  /**
+   * Whether `subject` is a database user, and its permissions now: the same lookup (and cache)
+   * as `permissionsOf`, for decisions that differ between a database user and any other
+   * subject (the admin check of the administration routes).
+   */
+  async grantsOf(subject: string): Promise<SubjectGrants> {
     const cached = this.#entries?.get(subject);
     if (cached !== undefined) return cached;
     const pending = this.#reading.get(subject);
@@ -66,9 +91,9 @@ export class PermissionCache implements SubjectPermissions {
       if (this.#reading.get(subject) === read) this.#reading.delete(subject);
     });
     this.#reading.set(subject, read);
-    const permissions = await read;
-    if (generation === this.#generation) this.#entries?.set(subject, permissions);
-    return permissions;
+    const grants = await read;
+    if (generation === this.#generation) this.#entries?.set(subject, grants);
+    return grants;
   }
 
   /** Forgets every subject (a grant changed, or notifications may have been missed). */
@@ -85,9 +110,12 @@ export class PermissionCache implements SubjectPermissions {
     await unlisten?.();
   }
 
-  private async read(subject: string): Promise<ReadonlySet<string>> {
-    const result = await this.#database.query<{ permission: string }>(PERMISSIONS_QUERY, [subject]);
-    if (result.rows.length === 0) return EMPTY;
-    return Object.freeze(new Set(result.rows.map((row) => row.permission)));
+  private async read(subject: string): Promise<SubjectGrants> {
+    const result = await this.#database.query<{ disabled: boolean; permission: string | null }>(GRANTS_QUERY, [subject]);
+    const [first] = result.rows;
+    if (first === undefined) return NOT_A_USER;
+    if (first.disabled) return Object.freeze({ isUser: true, permissions: EMPTY });
+    const names = result.rows.flatMap((row) => (row.permission === null ? [] : [row.permission]));
+    return Object.freeze({ isUser: true, permissions: names.length === 0 ? EMPTY : Object.freeze(new Set(names)) });
   }
 }

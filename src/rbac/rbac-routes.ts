@@ -2,8 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { refuseApiKey } from '../auth/refuse-api-key.ts';
 import { PublicError } from '../errors/public-error.ts';
-import { callerAccess, type RoleScopes } from '../graphql/access/caller-access.ts';
+import type { RoleScopes } from '../graphql/access/caller-access.ts';
 import type { HttpRoutes, RouteContext } from '../http/create-http-server.ts';
+import { requireAdministrator } from './administrator-standing.ts';
 import type { RbacAdmin } from './rbac-admin.ts';
 import { RbacError } from './rbac-error.ts';
 
@@ -27,7 +28,9 @@ type Handler = (request: FastifyRequest, params: Params) => Promise<{ status: nu
 /**
  * The role and permission administration API, JSON in and out, every route guarded by the
  * admin scope in a user's token (401 without credentials, 403 without the scope, as on
- * /graphql; 403 for an API key, whatever its scopes):
+ * /graphql; 403 for an API key, whatever its scopes) and, for a database user, by the admin
+ * permission the user still holds now (403 PERMISSION_DENIED once demoted: see
+ * `administratorStanding`):
  *
  *   GET    /admin/rbac/roles                               roles with their permissions
  *   POST   /admin/rbac/roles                {name, description?}
@@ -50,7 +53,7 @@ export function rbacRoutes(options: RbacRoutesOptions): HttpRoutes {
       app.route({
         method,
         url: `${RBAC_ADMIN_PREFIX}${path}`,
-        handler: async (request, reply) => serve(request, reply, context, options, handler, action),
+        handler: async (request, reply) => serve(app, request, reply, context, options, handler, action),
       });
     };
 
@@ -153,6 +156,7 @@ export function rbacRoutes(options: RbacRoutesOptions): HttpRoutes {
 }
 
 async function serve(
+  app: FastifyInstance,
   request: FastifyRequest,
   reply: FastifyReply,
   context: RouteContext,
@@ -166,12 +170,12 @@ async function serve(
       throw new PublicError('MISSING_TOKEN', { extensions: { reason: 'MISSING_TOKEN' } });
     }
     refuseApiKey(caller.principal, 'role administration');
-    if (!callerAccess(caller, options.roleScopes).hasScope(options.adminScope)) {
-      throw new PublicError('INSUFFICIENT_SCOPE', {
+    await requireAdministrator(app, caller.principal, options, () =>
+      new PublicError('INSUFFICIENT_SCOPE', {
         extensions: { reason: 'INSUFFICIENT_SCOPE', requiredScopes: [options.adminScope] },
         logDetail: { subject: caller.principal.subject, route: request.routeOptions.url },
-      });
-    }
+      }),
+    );
     if (request.method === 'POST' && !isJson(request.headers['content-type'])) {
       throw new PublicError('UNSUPPORTED_MEDIA_TYPE');
     }

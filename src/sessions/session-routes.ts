@@ -3,8 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.ts';
 import { refuseApiKey } from '../auth/refuse-api-key.ts';
 import { PublicError } from '../errors/public-error.ts';
-import { callerAccess, type RoleScopes } from '../graphql/access/caller-access.ts';
+import type { RoleScopes } from '../graphql/access/caller-access.ts';
 import type { HttpRoutes, RouteContext } from '../http/create-http-server.ts';
+import { requireAdministrator } from '../rbac/administrator-standing.ts';
 import type { SessionIssuer } from './session-issuer.ts';
 import { loginBody, logoutBody, readBody, refreshBody, revokeAllBody } from './session-requests.ts';
 import type { TokenRevoker } from './token-revoker.ts';
@@ -123,12 +124,12 @@ export function sessionRoutes(parts: SessionRoutesParts): HttpRoutes {
         refuseApiKey(principal, '/auth/revoke-all');
         const target = body.sub ?? principal.subject;
         if (target !== principal.subject) {
-          const access = callerAccess({ kind: 'authenticated', principal }, parts.roleScopes);
-          if (!access.hasScope(parts.adminScope)) {
-            throw new PublicError('REVOKE_OTHER_FORBIDDEN', {
+          // Another subject's tokens: an administrative action, checked like /auth/users.
+          await requireAdministrator(app, principal, parts, () =>
+            new PublicError('REVOKE_OTHER_FORBIDDEN', {
               extensions: { reason: 'REVOKE_OTHER_FORBIDDEN', requiredScopes: [parts.adminScope] },
-            });
-          }
+            }),
+          );
         }
         const reason = target === principal.subject ? 'revoke-all' : `revoke-all by ${principal.subject}`;
         return service.revokeAll(target, reason);

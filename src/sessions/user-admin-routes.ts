@@ -2,8 +2,9 @@ import type { FastifyRequest } from 'fastify';
 
 import { refuseApiKey } from '../auth/refuse-api-key.ts';
 import { PublicError } from '../errors/public-error.ts';
-import { callerAccess, type RoleScopes } from '../graphql/access/caller-access.ts';
-import type { HttpRoutes, RouteContext } from '../http/create-http-server.ts';
+import type { RoleScopes } from '../graphql/access/caller-access.ts';
+import type { HttpRoutes } from '../http/create-http-server.ts';
+import { requireAdministrator } from '../rbac/administrator-standing.ts';
 import { passwordProblem, type PasswordHasher } from './password-hasher.ts';
 import { answer, requirePrincipal } from './session-routes.ts';
 import { createUserBody, readBody, setPasswordBody } from './session-requests.ts';
@@ -21,7 +22,8 @@ export interface UserAdminParts {
 
 /**
  * The user administration API, for callers holding the admin scope in a user's token (API
- * keys are refused, whatever their scopes):
+ * keys are refused, whatever their scopes) and, when the caller is a database user, still
+ * holding the admin permission in the database (`requireAdministrator`):
  * - `GET /auth/users`: every user (never a password hash);
  * - `POST /auth/users` `{ username, password, email?, role?, subject? }`: creates one (201);
  * - `POST /auth/users/:username/password` `{ password }`: sets it and revokes the user's tokens;
@@ -32,12 +34,11 @@ export function userAdminRoutes(parts: UserAdminParts): HttpRoutes {
     const admin = async (request: FastifyRequest): Promise<void> => {
       const principal = await requirePrincipal(context, request);
       refuseApiKey(principal, 'user administration');
-      const access = callerAccess({ kind: 'authenticated', principal }, parts.roleScopes);
-      if (!access.hasScope(parts.adminScope)) {
-        throw new PublicError('INSUFFICIENT_SCOPE', {
+      await requireAdministrator(app, principal, parts, () =>
+        new PublicError('INSUFFICIENT_SCOPE', {
           extensions: { reason: 'INSUFFICIENT_SCOPE', requiredScopes: [parts.adminScope] },
-        });
-      }
+        }),
+      );
     };
 
     app.get(
