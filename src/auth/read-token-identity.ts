@@ -1,5 +1,6 @@
 import type { ErrorReason } from '../errors/catalogue.ts';
 import type { ResolvedAuthOptions } from './auth-options.ts';
+import { controlCharacterIn } from './control-character.ts';
 
 /** Who a verified token speaks for, and what it grants. */
 export interface TokenIdentity {
@@ -26,7 +27,9 @@ export interface IdentityProblem {
  * - subject from `sub` (a non-empty string, RFC 7519 §4.1.2), else from `user_id` as in the
  *   spec page's examples. `user_id` may be a number: it becomes its decimal string only when it
  *   is a safe integer, since a larger one has already been rounded by JSON parsing and could
- *   name another user. A `sub` that is not a string is refused rather than passed over.
+ *   name another user. A `sub` that is not a string is refused rather than passed over, and so
+ *   is a subject holding a control character (U+0000 to U+001F): no user is named so, and a NUL
+ *   cannot even be bound as PostgreSQL text (the revocation lookup, `inject`, the grants).
  * - scopes from every configured scope claim: a space-separated string (`scope`, `scp`) or an
  *   array of strings (`scopes`, `scp`, `permissions`).
  * - roles from every configured role claim: one role as a string, or an array of strings.
@@ -59,7 +62,7 @@ function readSubject(
   problems: IdentityProblem[],
 ): Pick<TokenIdentity, 'subject' | 'subjectClaim'> {
   const sub = payload['sub'];
-  if (typeof sub === 'string' && sub !== '') return { subject: sub, subjectClaim: 'sub' };
+  if (typeof sub === 'string' && sub !== '') return checkedSubject(sub, 'sub', problems);
   if (sub !== undefined) {
     problems.push({
       part: 'subject',
@@ -69,9 +72,7 @@ function readSubject(
     return { subject: undefined, subjectClaim: undefined };
   }
   const userId = payload['user_id'];
-  if (typeof userId === 'string' && userId !== '') {
-    return { subject: userId, subjectClaim: 'user_id' };
-  }
+  if (typeof userId === 'string' && userId !== '') return checkedSubject(userId, 'user_id', problems);
   if (typeof userId === 'number' && Number.isSafeInteger(userId)) {
     return { subject: String(userId), subjectClaim: 'user_id' };
   }
@@ -83,6 +84,24 @@ function readSubject(
         ? 'the token names no subject: it has neither sub nor user_id, and a verified token ' +
           'without identity is refused, never treated as anonymous'
         : `user_id is ${JSON.stringify(userId)}; it must be a non-empty string or a safe integer`,
+  });
+  return { subject: undefined, subjectClaim: undefined };
+}
+
+/** A non-empty subject string, unless it holds a control character (then a problem). */
+function checkedSubject(
+  subject: string,
+  claim: 'sub' | 'user_id',
+  problems: IdentityProblem[],
+): Pick<TokenIdentity, 'subject' | 'subjectClaim'> {
+  const control = controlCharacterIn(subject);
+  if (control === undefined) return { subject, subjectClaim: claim };
+  problems.push({
+    part: 'subject',
+    reason: 'MISSING_IDENTITY',
+    explanation:
+      `${claim} holds a control character (${control}); a subject must be text without ` +
+      'U+0000 to U+001F, so this token names no usable identity',
   });
   return { subject: undefined, subjectClaim: undefined };
 }

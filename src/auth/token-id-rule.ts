@@ -1,4 +1,5 @@
 import { PublicError } from '../errors/public-error.ts';
+import { controlCharacterIn } from './control-character.ts';
 
 /**
  * What the server's revocation check demands of a token's `jti` (RFC 7519 §4.1.7), so that
@@ -34,6 +35,21 @@ export function tokenIdOf(payload: Readonly<Record<string, unknown>>): string | 
   return typeof jti === 'string' && jti.trim() !== '' ? jti : undefined;
 }
 
+/**
+ * Why a token's `jti` is malformed whatever the configuration, or undefined: a `jti` that
+ * counts (see `tokenIdOf`) holding a control character (U+0000 to U+001F). No issuer needs one,
+ * and a NUL cannot be bound as PostgreSQL text, so the revocation lookup would fail as if the
+ * store were down (503, or the check skipped with `fail_open`). The verifier refuses such a
+ * token before any lookup, with MALFORMED_TOKEN.
+ */
+export function tokenIdProblem(payload: Readonly<Record<string, unknown>>): string | undefined {
+  const tokenId = tokenIdOf(payload);
+  const control = tokenId === undefined ? undefined : controlCharacterIn(tokenId);
+  return control === undefined
+    ? undefined
+    : `the jti holds a control character (${control}); a token id must be text without U+0000 to U+001F`;
+}
+
 /** The verdict on a token's `jti`: a sentence for the report, and the refusal if any. */
 export interface TokenIdFinding {
   readonly summary: string;
@@ -51,6 +67,16 @@ export function checkTokenId(
 ): TokenIdFinding {
   const jti = payload['jti'];
   const tokenId = tokenIdOf(payload);
+  const malformed = tokenIdProblem(payload);
+  if (malformed !== undefined) {
+    return {
+      summary: malformed,
+      refusal: new PublicError('MALFORMED_TOKEN', {
+        extensions: { reason: 'MALFORMED_TOKEN' },
+        logDetail: { reason: 'MALFORMED_TOKEN', explanation: malformed },
+      }),
+    };
+  }
   if (!rule.revocationEnabled) {
     return {
       summary: `${describe(jti)}; revocation is off, so it is not checked`,

@@ -12,7 +12,7 @@ import type { Principal } from './principal.ts';
 import { readTokenIdentity } from './read-token-identity.ts';
 import { RemoteKeySet } from './remote-key-set.ts';
 import { tokenFingerprint } from './token-fingerprint.ts';
-import { tokenIdOf } from './token-id-rule.ts';
+import { tokenIdOf, tokenIdProblem } from './token-id-rule.ts';
 import type { VerificationKey } from './verification-key.ts';
 import { verifyTokenSignature, type SignatureKeys } from './verify-token-signature.ts';
 
@@ -112,6 +112,9 @@ export function createTokenVerifier(
     if (identity.subject === undefined) {
       throw authFailure('MISSING_IDENTITY', 'the token names no subject', detail);
     }
+    // Before any store is asked: a jti PostgreSQL cannot bind would read as a store outage.
+    const jtiProblem = tokenIdProblem(payload);
+    if (jtiProblem !== undefined) throw authFailure('MALFORMED_TOKEN', jtiProblem, detail);
 
     const exp = numberClaim(payload, 'exp');
     const iat = numberClaim(payload, 'iat');
