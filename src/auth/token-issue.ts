@@ -83,7 +83,7 @@ export async function issueDevelopmentToken(
         'impersonate any user. Pass --force if you really mean it.',
     );
   }
-  if (request.subject.trim() === '') throw new Error('a subject (--subject) is required');
+  if (request.subject.trim() === '') throw new Error('a subject (--sub) is required');
   const lifetime = request.lifetimeSeconds ?? 3600;
   if (!Number.isInteger(lifetime) || lifetime <= 0) {
     throw new Error(`the lifetime must be a positive whole number of seconds, not ${lifetime}`);

@@ -71,7 +71,7 @@ token
   .command('issue', { isDefault: true })
   .description('print a development token signed with the configured secret')
   .addOption(dirOption())
-  .option('-s, --sub <subject>', 'subject (sub claim)', 'user-1')
+  .option('-s, --sub <subject>', 'subject (sub claim), required: the user the token speaks for')
   .option('--scope <scope...>', 'scopes to grant (repeat or space-separate)')
   .option('--role <role...>', 'roles to grant')
   .option('--aud <audience>', 'audience (aud claim; default JWT_AUDIENCE)')
@@ -80,6 +80,11 @@ token
   .option('--claim <key=value...>', 'extra claims, e.g. --claim org.id=42 (value parsed as JSON when it can be)')
   .option('--json', 'print the token and its claims as JSON')
   .option('--force', 'issue even in production (development tokens are refused there by default)')
+  .addHelpText(
+    'after',
+    '\nExample (alice, a seeded user of the bundled example):\n' +
+      '  fraiseql-ts token issue --dir examples/blog --sub 11111111-1111-1111-1111-111111111111 --scope read:posts',
+  )
   .action((options: Record<string, unknown>) =>
     runCommand(async () => (await import('./commands/token.ts')).runTokenIssueCommand(options)),
   );

@@ -93,7 +93,7 @@ test('--help loads no engine module', () => {
 test('token issue and token inspect load no engine module', () => {
   const loaded = spawnSync(
     process.execPath,
-    [join(ROOT, 'bin/fraiseql-ts.js'), 'token', 'issue', '--dir', project.dir],
+    [join(ROOT, 'bin/fraiseql-ts.js'), 'token', 'issue', '--dir', project.dir, '--sub', 'someone'],
     {
       cwd: ROOT,
       encoding: 'utf8',
@@ -102,7 +102,7 @@ test('token issue and token inspect load no engine module', () => {
   );
   const token = loaded.stdout.trim();
   assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/, loaded.stderr);
-  assertLight(['token', 'issue', '--dir', project.dir]);
+  assertLight(['token', 'issue', '--dir', project.dir, '--sub', 'someone']);
   assertLight(['token', 'inspect', '--dir', project.dir, token]);
 });
 

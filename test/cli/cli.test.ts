@@ -509,6 +509,29 @@ describe('token issue and token inspect', () => {
     assert.match(parsed.error, /no token given/);
   });
 
+  test('issue without --sub is a usage error (exit 2) naming a seeded user, and writes nothing', async () => {
+    const scratch = scratchProject('blog');
+    try {
+      // No JWT_SECRET: a development secret file would be written if the project were read.
+      for (const args of [['token', 'issue'], ['token', 'issue', '--sub', ' '], ['token']]) {
+        const result = await runCli(args, { cwd: scratch.dir });
+        assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+        assert.equal(result.stdout, '');
+        assert.match(
+          result.stderr,
+          /^fraiseql-ts token issue: --sub is required: .* --sub 11111111-1111-1111-1111-111111111111 is alice;/,
+        );
+      }
+      assert.ok(!existsSync(join(scratch.dir, '.fraiseql', 'dev-jwt-secret')), 'no secret was made up');
+    } finally {
+      scratch.remove();
+    }
+
+    const help = await runCli(['token', 'issue', '--help'], { cwd: ROOT });
+    assert.match(help.stdout, /--sub <subject> +subject \(sub claim\), required/);
+    assert.match(help.stdout, /Example \(alice, a seeded user of the bundled example\):\n +fraiseql-ts token issue --dir examples\/blog --sub 11111111-1111-1111-1111-111111111111/);
+  });
+
   test('issue refuses in production unless --force, and a bad --ttl', async () => {
     const production = await runCli(['token', 'issue', '--sub', ALICE], {
       cwd: project.dir,

@@ -4,7 +4,7 @@ import type { TokenCommandIo } from './token-inspect.ts';
 
 /** The options of `fraiseql-ts token issue`, named as the command's flags. */
 export interface TokenIssueArgs {
-  /** `--sub`: the subject. Required. */
+  /** `--sub`: the subject. Required: there is no default user (see `SUBJECT_REQUIRED`). */
   readonly sub?: string;
   /** `--scope`: scopes; each value may itself hold several, separated by spaces or commas. */
   readonly scope?: readonly string[];
@@ -28,12 +28,25 @@ export interface TokenIssueArgs {
 }
 
 /**
+ * The usage error of `token issue` without `--sub`. A made-up default subject would be no user
+ * of the API: its views would refuse it with an error that blames the client's input (the
+ * example's UUID columns: `A value does not have the format its type requires`).
+ */
+export const SUBJECT_REQUIRED =
+  '--sub is required: the subject (sub claim) of the user the token speaks for, as the API ' +
+  'knows it. In the bundled example, --sub 11111111-1111-1111-1111-111111111111 is alice; ' +
+  '`fraiseql-ts users list` shows the subject of each login user.';
+
+/**
  * `fraiseql-ts token issue`: prints an HS256 development token signed with the configured
- * `JWT_SECRET`, on its own line so that `TOKEN=$(fraiseql-ts token issue --sub 1)` works; a
- * note about what it grants goes to standard error. Exit code 0 on success, 1 when the token
- * cannot be issued (the reason is printed). The secret is never printed.
+ * `JWT_SECRET`, on its own line so that `TOKEN=$(fraiseql-ts token issue --sub <subject>)`
+ * works; a note about what it grants goes to standard error. Exit code 0 on success, 1 when the
+ * token cannot be issued (the reason is printed), 2 without `--sub` (a usage error). The secret
+ * is never printed.
  */
 export async function runTokenIssue(args: TokenIssueArgs, io: TokenCommandIo): Promise<number> {
+  const usage = refuseWithoutSubject(args, io.stderr);
+  if (usage !== undefined) return usage;
   try {
     const lifetimeSeconds = parseLifetime(args.ttl);
     const minted = await issueDevelopmentToken(
@@ -67,6 +80,17 @@ export async function runTokenIssue(args: TokenIssueArgs, io: TokenCommandIo): P
     );
     return 1;
   }
+}
+
+/**
+ * Prints the usage error and resolves to its exit code (2) when `--sub` is missing or blank;
+ * undefined otherwise. Checked before the project is read, so that nothing (a development
+ * secret file) is written for a command that cannot run.
+ */
+export function refuseWithoutSubject(args: TokenIssueArgs, stderr: (text: string) => void): number | undefined {
+  if (args.sub !== undefined && args.sub.trim() !== '') return undefined;
+  stderr(`fraiseql-ts token issue: ${SUBJECT_REQUIRED}\n`);
+  return 2;
 }
 
 /** Seconds from `3600`, `90s`, `30m`, `1h` or `2d`; undefined when not given. */

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../../config/load-config.ts';
 import { refuseWithoutProject, type ProjectNeed } from '../project-directory.ts';
 import { CommandError } from '../run-command.ts';
 import { printInspectError, runTokenInspect, type TokenCommandIo } from './token-inspect.ts';
-import { runTokenIssue, type TokenIssueArgs } from './token-issue.ts';
+import { refuseWithoutSubject, runTokenIssue, type TokenIssueArgs } from './token-issue.ts';
 
 /**
  * Without a fraiseql.toml and without JWT_SECRET, a token command would make up a development
@@ -29,10 +29,16 @@ function ioFor(dir: string): TokenCommandIo {
   };
 }
 
-/** `fraiseql-ts token issue`, with the project's configuration (audience and issuer defaults). */
+/**
+ * `fraiseql-ts token issue`, with the project's configuration (audience and issuer defaults).
+ * Without `--sub` it stops with the usage error before reading the project.
+ */
 export async function runTokenIssueCommand(options: Record<string, unknown>): Promise<number> {
+  const args = options as TokenIssueArgs;
+  const usage = refuseWithoutSubject(args, (text) => void process.stderr.write(text));
+  if (usage !== undefined) return usage;
   const dir = typeof options.dir === 'string' ? options.dir : '.';
-  return runTokenIssue(options as TokenIssueArgs, ioFor(dir));
+  return runTokenIssue(args, ioFor(dir));
 }
 
 /**
