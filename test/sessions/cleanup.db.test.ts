@@ -103,6 +103,24 @@ describe('token cleanup', () => {
     assert.equal(state.sessionRevoked, true, 'the session and its revocation are kept');
   });
 
+  test('the SQL function fraiseql_auth.cleanup_expired_sessions() keeps every revoke-all', async () => {
+    // Only the server knows how long the tokens a revoke-all refuses may live; the function
+    // must not delete one by the expires_at that earlier versions and the disabling trigger wrote.
+    await sql(`INSERT INTO fraiseql_auth.revoked_users (subject, revoked_before, expires_at) VALUES
+      ('disabled-long-ago', now() - interval '2 days', now() - interval '1 day')`);
+    await sql(`INSERT INTO fraiseql_auth.revoked_tokens (token_id, expires_at) VALUES
+      ('expired-jti', now() - interval '1 minute'), ('kept-for-good', 'infinity')`);
+    const counts = await database.db.query<{ revoked_tokens: string; revoked_users: string }>(
+      'SELECT revoked_tokens::text, revoked_users::text FROM fraiseql_auth.cleanup_expired_sessions()',
+    );
+    assert.deepEqual(counts.rows, [{ revoked_tokens: '1', revoked_users: '0' }]);
+    assert.deepEqual(
+      await names("SELECT subject AS name FROM fraiseql_auth.revoked_users WHERE subject = 'disabled-long-ago'"),
+      ['disabled-long-ago'],
+    );
+    assert.deepEqual(await names('SELECT token_id AS name FROM fraiseql_auth.revoked_tokens'), ['kept-for-good']);
+  });
+
   test('the scheduled job runs on its interval', async () => {
     await sql("INSERT INTO fraiseql_auth.revoked_tokens (token_id, expires_at) VALUES ('expired-jti', now() - interval '1 minute')");
     const job = startCleanupJob(new RevocationStore(database.db), 0.05, createLogger({ level: 'silent' }));
