@@ -5,27 +5,20 @@
  * with what to fix, never a crash.
  */
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 
-import { createLogger } from '../../src/log/logger.ts';
 import { ALICE } from '../sessions/support/auth-client.ts';
+import { CapturedLog } from '../support/captured-log.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
-let lines: string[] = [];
-const sink = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
-    done();
-  },
-});
+const captured = new CapturedLog();
 
 let server: TestServer;
 let token: string;
 before(async () => {
   server = await startTestServer({
     projectDir: 'examples/blog',
-    logger: createLogger({ level: 'debug', destination: sink }),
+    logger: captured.logger,
   });
   // Same signature, so the catalog read at start still holds: the class is the title.
   await server.database.db.exec(`
@@ -42,12 +35,12 @@ after(async () => {
 
 for (const errorClass of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'bogus']) {
   test(`error_class "${errorClass}" is the catalogued internal error, logged with the fix`, async () => {
-    lines = [];
+    captured.clear();
     const reply = await server.graphql(
       `mutation { create_post(title: ${JSON.stringify(errorClass)}, body: "b") { id } }`,
       { token },
     );
-    await new Promise((resolve) => setImmediate(resolve));
+    await captured.settled();
 
     const [error, ...others] = reply.body.errors ?? [];
     assert.equal(others.length, 0, reply.text);
@@ -57,7 +50,7 @@ for (const errorClass of ['constructor', '__proto__', 'toString', 'hasOwnPropert
       'An internal error occurred. The server log has the details under this request id.',
     );
     assert.ok(!reply.text.includes('detail the client must not see'), reply.text);
-    const log = lines.join('\n');
+    const log = captured.lines.join('\n');
     assert.match(
       log,
       new RegExp(

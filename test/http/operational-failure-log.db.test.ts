@@ -3,27 +3,20 @@
  * any client can cause one, and a trace per request would let it flood the log.
  */
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 
-import { createLogger } from '../../src/log/logger.ts';
 import { ALICE } from '../sessions/support/auth-client.ts';
+import { CapturedLog } from '../support/captured-log.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
-let lines: string[] = [];
-const sink = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
-    done();
-  },
-});
+const log = new CapturedLog();
 
 let server: TestServer;
 let token: string;
 before(async () => {
   server = await startTestServer({
     projectDir: 'examples/blog',
-    logger: createLogger({ level: 'debug', destination: sink }),
+    logger: log.logger,
   });
   // Same signature, so the catalogue read at start still holds; SQLSTATE 57014 is what
   // PostgreSQL raises when statement_timeout cancels a statement.
@@ -40,13 +33,14 @@ after(async () => {
 });
 
 test('a statement timeout is a 504 logged once at warn, without a stack trace', async () => {
-  lines = [];
+  log.clear();
   const reply = await server.graphql('mutation { create_post(title: "t", body: "b") { id } }', { token });
-  await new Promise((resolve) => setImmediate(resolve));
+  await log.settled();
+  const { lines } = log;
 
   assert.equal(reply.status, 504, reply.text);
   assert.equal(reply.body.errors?.[0]?.extensions?.['code'], 'TIMEOUT', reply.text);
-  const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  const entries = log.entries();
   const failure = entries.filter((entry) => String(entry['msg']).startsWith('request failed'));
   assert.equal(failure.length, 1, lines.join('\n'));
   assert.equal(failure[0]?.['level'], 'warn', lines.join('\n'));

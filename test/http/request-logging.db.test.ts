@@ -4,11 +4,10 @@
  * carries), and no token, signature, secret or bound value on any line, at debug level too.
  */
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 
 import { loadConfig } from '../../src/config/load-config.ts';
-import { createLogger } from '../../src/log/logger.ts';
+import { CapturedLog } from '../support/captured-log.ts';
 import {
   startTestServer,
   TEST_JWT_SECRET,
@@ -19,25 +18,14 @@ import {
 const ALICE = '11111111-1111-1111-1111-111111111111';
 const HOSTILE_EMAIL = "nobody-7f3a@example.com' OR '1'='1";
 
-let lines: string[] = [];
-const sink = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    lines.push(
-      ...chunk
-        .toString('utf8')
-        .split('\n')
-        .filter((line) => line !== ''),
-    );
-    done();
-  },
-});
+const log = new CapturedLog();
 
 let server: TestServer;
 let token: string;
 before(async () => {
   server = await startTestServer({
     projectDir: 'examples/blog',
-    logger: createLogger({ level: 'debug', destination: sink }),
+    logger: log.logger,
   });
   token = await server.token({
     sub: ALICE,
@@ -52,15 +40,10 @@ after(async () => {
 async function logged(
   send: () => Promise<GraphQLResponse>,
 ): Promise<{ response: GraphQLResponse; entries: Record<string, unknown>[]; raw: string[] }> {
-  lines = [];
+  log.clear();
   const response = await send();
-  // pino writes synchronously to a Writable; one turn lets the onResponse line through.
-  await new Promise((resolve) => setImmediate(resolve));
-  return {
-    response,
-    entries: lines.map((line) => JSON.parse(line) as Record<string, unknown>),
-    raw: lines,
-  };
+  await log.settled();
+  return { response, entries: log.entries(), raw: log.lines };
 }
 
 describe('request log lines', () => {
