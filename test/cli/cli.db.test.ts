@@ -104,6 +104,16 @@ describe(`migrate and compile --database (${postgres ? 'PostgreSQL' : 'embedded'
     assert.match(second.stdout, /^Nothing to apply: all \d+ migrations were already applied\.\n$/);
   });
 
+  test('rbac run on the database directly says so when that is the embedded one', LONG, async () => {
+    const result = await runCli(['rbac', 'grant', '--user', ALICE, '--role', 'staff'], { cwd: project.dir, env });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const note = /^Using the embedded database in \.fraiseql\/pgdata \(DATABASE_URL is not set\)\. If your server runs on PostgreSQL, set DATABASE_URL as it has it\.$/m;
+    if (postgres) assert.doesNotMatch(result.stderr, note);
+    else assert.match(result.stderr, note);
+    const revoked = await runCli(['rbac', 'revoke', '--user', ALICE, '--role', 'staff'], { cwd: project.dir, env });
+    assert.equal(revoked.code, 0, revoked.stdout + revoked.stderr);
+  });
+
   test('compile --database passes on the migrated database', LONG, async () => {
     const result = await runCli(['compile', '--database', '--check'], { cwd: project.dir, env });
     assert.equal(result.code, 0, result.stdout + result.stderr);

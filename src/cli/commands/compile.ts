@@ -59,13 +59,11 @@ export async function runCompile(options: CompileOptions): Promise<number> {
 
   if (options.database === true) {
     // Loaded here: without --database, compile needs no database driver.
-    const { openDatabase } = await import('../../db/open-database.ts');
+    const { openProjectDatabase } = await import('../project-database.ts');
     const { checkSchemaAgainstDatabase, loadCatalogForSchema } = await import(
       '../../schema/check-against-database.ts'
     );
-    const database = await openDatabase(
-      config.database.url === undefined ? { dataDir: config.paths.dataDir } : { url: config.database.url },
-    );
+    const database = await openProjectDatabase(config);
     try {
       const roles = {
         anon: config.database.anon_role,

@@ -18,7 +18,7 @@ import { authSetupFromConfig } from '../../config/auth-options-from-config.ts';
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { DataDirLockedError } from '../../db/data-dir-lock.ts';
 import type { Database } from '../../db/database.ts';
-import { openDatabase } from '../../db/open-database.ts';
+import { openProjectDatabase } from '../project-database.ts';
 import type { ProjectNeed } from '../project-directory.ts';
 import { CommandError } from '../run-command.ts';
 import { explicitServerUrl, serverHoldingDataDir } from '../server-holding-data-dir.ts';
@@ -64,9 +64,7 @@ export async function openKeysBackend(config: ResolvedConfig, options: KeysBacke
   if (options.server !== undefined) explicitServerUrl(options.server);
   let database: Database;
   try {
-    database = await openDatabase(
-      config.database.url === undefined ? { dataDir: config.paths.dataDir } : { url: config.database.url, poolMax: 2 },
-    );
+    database = await openProjectDatabase(config, { poolMax: 2, noteEmbedded: true });
   } catch (error) {
     if (!(error instanceof DataDirLockedError)) throw error;
     return throughServer(config, serverHoldingDataDir(config, error, options.server), error);

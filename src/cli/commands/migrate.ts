@@ -1,6 +1,6 @@
 import { loadConfig } from '../../config/load-config.ts';
 import { migrate } from '../../db/migrate.ts';
-import { openDatabase } from '../../db/open-database.ts';
+import { openProjectDatabase } from '../project-database.ts';
 
 /**
  * `fraiseql-ts migrate`: applies fraiseql-ts's built-in migrations, then the project's SQL
@@ -8,9 +8,7 @@ import { openDatabase } from '../../db/open-database.ts';
  */
 export async function runMigrate(options: { dir: string }): Promise<number> {
   const config = loadConfig({ dir: options.dir });
-  const database = await openDatabase(
-    config.database.url === undefined ? { dataDir: config.paths.dataDir } : { url: config.database.url },
-  );
+  const database = await openProjectDatabase(config);
   try {
     const result = await migrate(database, {
       migrationsDir: config.paths.migrationsDir,

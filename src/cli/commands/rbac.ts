@@ -4,11 +4,11 @@ import { loadConfig } from '../../config/load-config.ts';
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { DataDirLockedError } from '../../db/data-dir-lock.ts';
 import type { Database } from '../../db/database.ts';
-import { openDatabase } from '../../db/open-database.ts';
 import type { PermissionSummary, RbacAdmin, RoleSummary, UserGrants } from '../../rbac/rbac-admin.ts';
 import { RbacError } from '../../rbac/rbac-error.ts';
 import { RbacHttpClient, RbacServerError } from '../../rbac/rbac-http-client.ts';
 import { RbacStore } from '../../rbac/rbac-store.ts';
+import { openProjectDatabase } from '../project-database.ts';
 import { CommandError } from '../run-command.ts';
 import { explicitServerUrl, serverHoldingDataDir } from '../server-holding-data-dir.ts';
 
@@ -136,9 +136,7 @@ async function withAdmin(
   if (options.server !== undefined) explicitServerUrl(options.server);
   let database: Database;
   try {
-    database = await openDatabase(
-      config.database.url === undefined ? { dataDir: config.paths.dataDir } : { url: config.database.url, poolMax: 1 },
-    );
+    database = await openProjectDatabase(config, { poolMax: 1, noteEmbedded: true });
   } catch (error) {
     if (!(error instanceof DataDirLockedError)) throw error;
     const baseUrl = serverHoldingDataDir(config, error, options.server);

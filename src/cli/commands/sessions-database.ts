@@ -1,13 +1,13 @@
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { DataDirLockedError } from '../../db/data-dir-lock.ts';
 import type { Database } from '../../db/database.ts';
-import { openDatabase } from '../../db/open-database.ts';
 import { createLogger } from '../../log/logger.ts';
 import { openRevocationStore } from '../../sessions/open-revocation-store.ts';
 import { revocationLifetimeOf } from '../../sessions/revocation-lifetime.ts';
 import type { RevocationBackend } from '../../sessions/revocation-store.ts';
 import { SessionStore } from '../../sessions/session-store.ts';
 import { TokenRevoker } from '../../sessions/token-revoker.ts';
+import { openProjectDatabase } from '../project-database.ts';
 import { CommandError } from '../run-command.ts';
 
 /** A database opened for the user and token commands, with what they need. */
@@ -25,9 +25,7 @@ export interface SessionsDatabase {
  * data directory: these commands are the offline path (the HTTP API is the online one).
  */
 export async function openSessionsDatabase(config: ResolvedConfig): Promise<SessionsDatabase> {
-  const database = await openDatabase(
-    config.database.url === undefined ? { dataDir: config.paths.dataDir } : { url: config.database.url },
-  ).catch((error: unknown) => {
+  const database = await openProjectDatabase(config, { noteEmbedded: true }).catch((error: unknown) => {
     if (!(error instanceof DataDirLockedError)) throw error;
     throw new CommandError(
       `${error.message} While the server runs, do the same through its HTTP API with an admin token: ` +
