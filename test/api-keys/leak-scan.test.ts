@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -149,6 +149,34 @@ describe('keys scan', () => {
       scanForLeakedKeys({ paths: [repo, missing], git: false, revoke: false, source: fakeSource([], []) }),
       (error: Error) => error instanceof ScanPathError && error.message.includes(missing),
     );
+  });
+
+  test("--git runs nothing the scanned repository's configuration names", async () => {
+    const hostile = mkdtempSync(join(tmpdir(), 'fraiseql-ts-hostile-'));
+    const marker = join(hostile, 'ran');
+    const run = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: hostile,
+        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' },
+      });
+    try {
+      run('init', '-q');
+      writeFileSync(join(hostile, '.env'), `API_KEY=${generateApiKey().key}\n`);
+      run('add', '.env');
+      run('commit', '-qm', 'x');
+      // Each of these would run `touch <marker>` if git honoured it while the scan reads history.
+      const program = `touch ${marker}; false`;
+      run('config', 'core.fsmonitor', program);
+      run('config', 'diff.external', program);
+      run('config', 'core.pager', program);
+      run('config', 'log.showSignature', 'true');
+      run('config', 'gpg.program', program);
+      const report = await scanForLeakedKeys({ paths: [hostile], git: true, revoke: false, source: fakeSource([], []), relativeTo: hostile });
+      assert.equal(report.keys.length, 1, 'the key is still found');
+      assert.equal(existsSync(marker), false, 'a program from the repository configuration ran');
+    } finally {
+      rmSync(hostile, { recursive: true, force: true });
+    }
   });
 
   test('--git outside a repository says so', async () => {
