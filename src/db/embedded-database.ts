@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
@@ -40,7 +40,11 @@ export async function openEmbeddedDatabase(
   let dataDir: string | undefined;
   if (options.dataDir !== undefined) {
     dataDir = resolve(options.dataDir);
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // PGlite writes its files readable and writable by everyone (0666): only the directory's
+    // own mode keeps other local users from reading rows and password hashes, or editing them.
+    // Also applied to a directory made by an earlier version.
+    chmodSync(dataDir, 0o700);
     lock = lockDataDir(dataDir);
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
@@ -62,6 +62,23 @@ describe(
         }
       } finally {
         await test.close();
+      }
+    });
+
+    test('the data directory is the owner\'s alone (0700), also one made by an earlier version', async () => {
+      const parent = mkdtempSync(join(tmpdir(), 'fraiseql-ts-mode-'));
+      try {
+        const fresh = join(parent, 'fresh');
+        const made = await openEmbeddedDatabase({ dataDir: fresh });
+        await made.close();
+        assert.equal(statSync(fresh).mode & 0o777, 0o700);
+
+        chmodSync(fresh, 0o755);
+        const reopened = await openEmbeddedDatabase({ dataDir: fresh });
+        await reopened.close();
+        assert.equal(statSync(fresh).mode & 0o777, 0o700);
+      } finally {
+        rmSync(parent, { recursive: true, force: true });
       }
     });
   },
