@@ -51,7 +51,10 @@ export class SessionIssuer {
    * Checks the password with argon2id, then grants the scopes asked for (each must be one of
    * the user's permissions) or, when none are asked for, all of them. An unknown user, a user
    * without a password and a wrong password get the same answer after the same work; a
-   * disabled user is told so only after giving the right password.
+   * disabled user is told so only after giving the right password. The session starts only if
+   * the user still has the password hash that was verified and is not disabled when it is
+   * written (`SessionStore.start`): a password change or a disabling made while argon2id runs
+   * refuses the login as if it had come first.
    */
   async login(request: LoginRequest): Promise<TokenResponse> {
     const { users, hasher, logger } = this.parts;
@@ -90,7 +93,15 @@ export class SessionIssuer {
     }
 
     const refresh = newRefreshToken();
-    const sessionId = await this.parts.sessions.start(user.id, scopes, refresh.hash, this.refreshExpiry());
+    const started = await this.parts.sessions.start({
+      userId: user.id,
+      scopes,
+      refreshHash: refresh.hash,
+      expiresAt: this.refreshExpiry(),
+      verifiedPasswordHash: user.passwordHash,
+    });
+    if (!started.started) throw changedDuringLogin(started.refusal, user.id);
+    const { sessionId } = started;
     const access = await this.parts.minter.mint({ subject: user.subject, scopes, sessionId });
     logger.info({ subject: user.subject, sessionId, scopes }, 'login: session started');
     return response(access, refresh.token, scopes);
@@ -172,6 +183,25 @@ function invalidCredentials(why: string): PublicError {
     extensions: { reason: 'INVALID_CREDENTIALS' },
     logDetail: { explanation: why },
   });
+}
+
+/**
+ * The refusal of a login whose user changed after its password was checked: answered as if the
+ * change had come first, since the password given is no longer the user's (401, as for a wrong
+ * password), or the user is now disabled (403, and the password given was right).
+ */
+function changedDuringLogin(refusal: 'password_changed' | 'disabled' | 'user_gone', userId: string): PublicError {
+  switch (refusal) {
+    case 'password_changed':
+      return invalidCredentials('the password was changed while the login was checking it');
+    case 'user_gone':
+      return invalidCredentials('the user was deleted while the login was checking its password');
+    case 'disabled':
+      return new PublicError('ACCOUNT_DISABLED', {
+        extensions: { reason: 'ACCOUNT_DISABLED' },
+        logDetail: { userId, explanation: 'the user was disabled while the login was checking its password' },
+      });
+  }
 }
 
 function refreshError(

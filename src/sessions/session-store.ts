@@ -12,6 +12,26 @@ export type RotateOutcome =
       readonly scopes: readonly string[];
     };
 
+/** What starting a session takes. */
+export interface SessionStart {
+  readonly userId: string;
+  /** Scopes granted by the login. */
+  readonly scopes: readonly string[];
+  /** sha256 of the first refresh token. */
+  readonly refreshHash: string;
+  readonly expiresAt: Date;
+  /** The password hash the login verified the password against. */
+  readonly verifiedPasswordHash: string;
+}
+
+/**
+ * Whether a session was started, or why not: the user's password hash is no longer the one the
+ * login verified, the user was disabled, or the user row is gone.
+ */
+export type StartOutcome =
+  | { readonly started: true; readonly sessionId: string }
+  | { readonly started: false; readonly refusal: 'password_changed' | 'disabled' | 'user_gone' };
+
 /** A session that may still be renewed. */
 export interface LiveSession {
   readonly userId: string;
@@ -35,19 +55,44 @@ interface RotateRow {
 export class SessionStore {
   constructor(private readonly database: Database) {}
 
-  /** Starts a session with its first refresh token; returns the session id (`sid`). */
-  async start(userId: string, scopes: readonly string[], refreshHash: string, expiresAt: Date): Promise<string> {
-    const result = await this.database.query<{ family_id: string }>(
-      `WITH session AS (
+  /**
+   * Starts a session with its first refresh token, when the user still holds the password hash
+   * the login verified and is not disabled. The check and the insert are one statement that
+   * locks the user's row FOR SHARE: a password change or a disabling (an UPDATE of the row)
+   * either committed before, and the check sees it, or waits until the session is committed, and
+   * its revoke-all (the disabling trigger of built-in migration 006, or the revoke-all that
+   * setting a password makes) then ends the session too. A login in flight cannot outlive either.
+   */
+  async start(login: SessionStart): Promise<StartOutcome> {
+    const result = await this.database.query<{
+      family_id: string | null;
+      same_password: boolean | null;
+      disabled: boolean | null;
+    }>(
+      `WITH login_user AS (
+         SELECT id, coalesce(password_hash = $5, false) AS same_password, disabled
+           FROM fraiseql_auth.users WHERE id = $1::bigint
+            FOR SHARE
+       ), session AS (
          INSERT INTO fraiseql_auth.sessions (user_id, scopes, expires_at)
-         VALUES ($1::bigint, $2::text[], $4) RETURNING family_id)
-       INSERT INTO fraiseql_auth.refresh_tokens (token_hash, family_id, expires_at)
-       SELECT $3, family_id, $4 FROM session RETURNING family_id::text AS family_id`,
-      [userId, [...scopes], refreshHash, expiresAt.toISOString()],
+         SELECT id, $2::text[], $4 FROM login_user WHERE same_password AND NOT disabled
+         RETURNING family_id
+       ), first_token AS (
+         INSERT INTO fraiseql_auth.refresh_tokens (token_hash, family_id, expires_at)
+         SELECT $3, family_id, $4 FROM session RETURNING family_id
+       )
+       SELECT (SELECT family_id::text FROM first_token) AS family_id,
+              (SELECT same_password FROM login_user) AS same_password,
+              (SELECT disabled FROM login_user) AS disabled`,
+      [login.userId, [...login.scopes], login.refreshHash, login.expiresAt.toISOString(), login.verifiedPasswordHash],
     );
     const row = result.rows[0];
-    if (row === undefined) throw new Error('The session was not created.');
-    return row.family_id;
+    if (row === undefined) throw new Error('The session statement returned no row.');
+    if (row.family_id !== null) return { started: true, sessionId: row.family_id };
+    if (row.same_password === null) return { started: false, refusal: 'user_gone' };
+    if (!row.same_password) return { started: false, refusal: 'password_changed' };
+    if (row.disabled === true) return { started: false, refusal: 'disabled' };
+    throw new Error('The session was not created, and the user row gives no reason.');
   }
 
   /** Marks `hash` used and stores `newHash` in its place, or says why it cannot. */
