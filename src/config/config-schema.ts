@@ -144,6 +144,16 @@ const limitsSection = z
      * value's on every row. Default 1000.
      */
     max_pattern_length: positiveInt.default(1000),
+    /**
+     * Most operator conditions (`eq`, `contains`, ... each once; an `in` list once) in the
+     * `where` filters of one request, all its root fields and aliases together. Default 200.
+     */
+    max_filter_conditions: positiveInt.default(200),
+    /**
+     * Most characters in the values of pattern operators in the `where` filters of one request,
+     * all its root fields and aliases together. Default 10000.
+     */
+    max_pattern_budget: positiveInt.default(10_000),
   })
   .strict();
 

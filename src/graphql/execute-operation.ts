@@ -4,6 +4,7 @@ import type { Caller } from '../auth/principal.ts';
 import type { Database, QueryResult, SqlStatement } from '../db/database.ts';
 import { PublicError } from '../errors/public-error.ts';
 import type { CompiledSchema } from '../schema/compiled-schema.ts';
+import type { FilterBudget } from '../sql/filter-budget.ts';
 import { callerAccess, type CallerAccess, type RoleScopes } from './access/caller-access.ts';
 import { authorizeSelection, fieldAuthorizerFor, type MaskedField } from './access/authorize-selection.ts';
 import type { SubjectPermissions } from './access/subject-permissions.ts';
@@ -16,6 +17,7 @@ import { resolveInjectedValues, type InjectedValue } from './inject-values.ts';
 import type { OperationPlan } from './operation-plan.ts';
 import type { PlanCache } from './plan-cache.ts';
 import { readResultJson, type RootFieldResult } from './read-root-field-result.ts';
+import { enforceRequestFilterBudget } from './request-filter-budget.ts';
 import { statementCacheOf, type RootFieldStatementCache } from './root-field-statement-cache.ts';
 import { resolveRootFields, type ResolvedRootField } from './resolve-root-fields.ts';
 import type { RuntimeCatalog } from './runtime-catalog.ts';
@@ -36,6 +38,12 @@ export interface ExecutorContext {
    * startswith endswith`), from `[limits] max_pattern_length`. Default 1000.
    */
   readonly maxPatternLength?: number;
+  /**
+   * How much `where` filtering one request may ask for, all its root fields together, from
+   * `[limits] max_filter_conditions` and `max_pattern_budget`. Default `DEFAULT_FILTER_BUDGET`
+   * (200 conditions, 10,000 pattern characters).
+   */
+  readonly filterBudget?: FilterBudget;
   readonly introspection: boolean;
   /** Role -> scopes it grants (`[security.roles]`). */
   readonly roleScopes: RoleScopes;
@@ -115,6 +123,8 @@ export async function executeOperation(
     }
 
     const fields = resolveRootFields(plan, context.schema, context.compiled, coerced.coerced);
+    // Before anything reads the database (permissions, built-in fields, statements).
+    enforceRequestFilterBudget(context, fields);
     const access = callerAccess(caller, context.roleScopes);
     const builtinCalls = fields.flatMap((field) => (field.kind === 'builtin' ? [field] : []));
     const sqlFieldCount = fields.filter((field) => field.kind === 'query' || field.kind === 'mutation').length;

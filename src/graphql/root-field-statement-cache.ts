@@ -104,6 +104,10 @@ export const DEFAULT_STATEMENT_CACHE_LIMITS: Required<StatementCacheLimits> = {
  * the arguments themselves; and a statement with large arguments is not kept at all, so a
  * client's large values live only as long as its own request.
  *
+ * A kept statement does not spare its request the filter budget: the executor counts every root
+ * field's `where` from its arguments before any statement is looked up here
+ * (request-filter-budget.ts), so a hit counts exactly as a fresh build would.
+ *
  * Queries and mutations are both cached: mutation arguments and claims are bound the same way.
  * A claim that a mutation binds as JSON (a `jsonb` parameter) is re-encoded, so such a
  * statement is marked uncacheable and built per request.

@@ -127,6 +127,10 @@ export async function prepareServer(options: StartOptions): Promise<RunningServe
       statementTimeoutMs: config.database.statement_timeout_ms,
       maxPageSize: config.limits.max_page_size,
       maxPatternLength: config.limits.max_pattern_length,
+      filterBudget: {
+        maxConditions: config.limits.max_filter_conditions,
+        maxPatternCharacters: config.limits.max_pattern_budget,
+      },
       introspection: config.server.introspection ?? !config.production,
       roleScopes: config.security.roles,
       visibleSchemas: new VisibleSchemas(schema, builtinFields),

@@ -23,8 +23,6 @@ export interface FilterContext {
   readonly authorizeField?: FieldAuthorizer;
   /** Deepest nesting of `_and`/`_or`/`_not` and nested objects. Default 16. */
   readonly maxDepth?: number;
-  /** Most operator conditions in one filter. Default 1000. */
-  readonly maxConditions?: number;
   /**
    * Most characters in the value of a pattern operator (`like ilike contains icontains
    * startswith endswith`). Default 1000 (`[limits] max_pattern_length`).

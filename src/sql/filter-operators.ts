@@ -138,6 +138,16 @@ const PATTERNS: readonly OperatorTemplate[] = [
   },
 ];
 
+const PATTERN_NAMES: ReadonlySet<string> = new Set(PATTERNS.map((template) => template.name));
+
+/**
+ * Whether `name` is a pattern operator (`contains icontains startswith endswith like ilike`),
+ * which PostgreSQL evaluates with LIKE: its cost on each row grows with the operand's length.
+ */
+export function isPatternOperator(name: string): name is FilterOperatorName {
+  return PATTERN_NAMES.has(name);
+}
+
 function templatesFor(family: ScalarFamily, scalar: string, isEnum: boolean): OperatorTemplate[] {
   switch (family) {
     case 'string':

@@ -36,3 +36,19 @@ export function longerThan(text: string, limit: number): boolean {
   }
   return false;
 }
+
+/** How many characters `text` holds (Unicode code points, as PostgreSQL counts them). */
+export function characterCount(text: string): number {
+  let count = text.length;
+  for (let index = 0; index < text.length - 1; index += 1) {
+    const unit = text.charCodeAt(index);
+    if (unit < 0xd800 || unit > 0xdbff) continue;
+    const next = text.charCodeAt(index + 1);
+    // A surrogate pair is one character.
+    if (next >= 0xdc00 && next <= 0xdfff) {
+      count -= 1;
+      index += 1;
+    }
+  }
+  return count;
+}

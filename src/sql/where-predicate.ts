@@ -102,15 +102,29 @@ function patternText(
   if (typeof operand !== 'string') {
     throw new PublicError('BAD_USER_INPUT', { message: `${path} must be a string` });
   }
-  if (longerThan(operand, maxPatternLength)) {
-    throw new PublicError('BAD_USER_INPUT', {
-      message:
-        `${path} is longer than ${maxPatternLength} characters, the most a value of ${operator} ` +
-        'may hold. Send a shorter value, or raise [limits] max_pattern_length in fraiseql.toml.',
-      extensions: { maxPatternLength },
-    });
-  }
+  refuseLongPattern(operand, operator, path, maxPatternLength);
   return checkedText(operand, path);
+}
+
+/**
+ * Throws `BAD_USER_INPUT` when the value of the pattern operator `operator` at `path` holds more
+ * than `maxPatternLength` characters, naming `[limits] max_pattern_length`. Counting stops at
+ * the first character over the limit. `measureWhere` applies it too, so that a request holding
+ * one over-long value hears about that value rather than about the request's whole budget.
+ */
+export function refuseLongPattern(
+  text: string,
+  operator: FilterOperatorName,
+  path: string,
+  maxPatternLength: number,
+): void {
+  if (!longerThan(text, maxPatternLength)) return;
+  throw new PublicError('BAD_USER_INPUT', {
+    message:
+      `${path} is longer than ${maxPatternLength} characters, the most a value of ${operator} ` +
+      'may hold. Send a shorter value, or raise [limits] max_pattern_length in fraiseql.toml.',
+    extensions: { maxPatternLength },
+  });
 }
 
 /**

@@ -11,8 +11,6 @@ import { compilePredicate, DEFAULT_MAX_PATTERN_LENGTH } from './where-predicate.
 
 /** Default for `FilterContext.maxDepth`. */
 export const DEFAULT_WHERE_DEPTH = 16;
-/** Default for `FilterContext.maxConditions`. */
-export const DEFAULT_WHERE_CONDITIONS = 1000;
 
 /**
  * A compiled condition. A parenthesised AND/OR of several keeps its members, so that an AND
@@ -27,9 +25,7 @@ interface Compilation {
   readonly context: FilterContext;
   readonly source: ValueSource;
   readonly maxDepth: number;
-  readonly maxConditions: number;
   readonly maxPatternLength: number;
-  conditions: number;
 }
 
 /**
@@ -42,6 +38,10 @@ interface Compilation {
  * A filter never silently matches everything: `{}`, `{ title: {} }`, `{ title: { eq: null } }`,
  * `_and: []`, `_or: []`, `_not: {}` and null anywhere throw `EMPTY_FILTER` naming the path.
  * Unknown fields or operators, list fields and nesting past `maxDepth` throw `BAD_USER_INPUT`.
+ *
+ * How many conditions a filter holds is not limited here but by the request: the executor
+ * counts every root field's filter with `measureWhere` and refuses the request with
+ * `enforceFilterBudget` before any statement is built, so one budget covers all its aliases.
  */
 export function compileWhere(
   filter: unknown,
@@ -52,9 +52,7 @@ export function compileWhere(
     context,
     source: valueSourceOf(context),
     maxDepth: context.maxDepth ?? DEFAULT_WHERE_DEPTH,
-    maxConditions: context.maxConditions ?? DEFAULT_WHERE_CONDITIONS,
     maxPatternLength: context.maxPatternLength ?? DEFAULT_MAX_PATTERN_LENGTH,
-    conditions: 0,
   };
   return compileLevel(compilation, filter, type, [], 'where', 1).sql;
 }
@@ -222,14 +220,6 @@ function scalarCondition(
         message:
           `${path}.${showName(name)}: ${target.scalar} has no operator ${showName(name)}; ` +
           `use one of ${allowed.join(', ')}`,
-      });
-    }
-    compilation.conditions += 1;
-    if (compilation.conditions > compilation.maxConditions) {
-      throw new PublicError('BAD_USER_INPUT', {
-        message:
-          `where has more than ${compilation.maxConditions} conditions: ` +
-          'use in for lists of values, or split the request',
       });
     }
     const sql = compilePredicate(

@@ -103,6 +103,88 @@ describe('pattern operators and client text (defaults)', () => {
   });
 });
 
+describe('filter budget of a request (defaults)', () => {
+  /** `count` aliases of public_posts, all filtered by the one variable `$w`. */
+  function aliased(count: number): string {
+    const fields = Array.from(
+      { length: count },
+      (_, index) => `a${index}: public_posts(where: $w) { id }`,
+    );
+    return `query ($w: PostWhereInput) { ${fields.join(' ')} }`;
+  }
+
+  test('the penetration test (30 aliases x 1000 patterns in one variable) is refused before any SQL', async () => {
+    const w = {
+      _or: Array.from({ length: 1000 }, (_, index) => ({
+        body: { contains: 'ab'.repeat(500).slice(0, 999 - (index % 50)) },
+      })),
+    };
+    const { db } = server.database;
+    const run = db.runInRequestTransaction.bind(db);
+    let transactions = 0;
+    db.runInRequestTransaction = (context, statements) => {
+      transactions += 1;
+      return run(context, statements);
+    };
+    try {
+      const reply = await post({ query: aliased(30), variables: { w } });
+      assert.equal(reply.status, 400, reply.text.slice(0, 300));
+      assert.deepEqual(errorCodes(reply), ['BAD_USER_INPUT']);
+      assert.equal(
+        firstError(reply).message,
+        'The where filters of this request hold 30000 conditions, more than the 200 one request ' +
+          'may hold (every root field and alias counts). Use in for a list of values, split the ' +
+          'request, or raise [limits] max_filter_conditions in fraiseql.toml. The values of ' +
+          'like, ilike, contains, icontains, startswith and endswith in the where filters of ' +
+          'this request hold 29235000 characters, more than the 10000 one request may hold ' +
+          '(every root field and alias counts). Send fewer or shorter patterns, split the ' +
+          'request, or raise [limits] max_pattern_budget in fraiseql.toml.',
+      );
+      const { filterConditions, maxFilterConditions, patternCharacters, maxPatternBudget } =
+        reply.json?.errors?.[0]?.extensions ?? {};
+      assert.deepEqual(
+        { filterConditions, maxFilterConditions, patternCharacters, maxPatternBudget },
+        {
+          filterConditions: 30_000,
+          maxFilterConditions: 200,
+          patternCharacters: 29_235_000,
+          maxPatternBudget: 10_000,
+        },
+      );
+      assert.equal(transactions, 0, 'no transaction was opened');
+    } finally {
+      db.runInRequestTransaction = run;
+    }
+  });
+
+  test('a request within the budget is answered: 10 aliases x 20 conditions, 19 of them patterns', async () => {
+    const w = {
+      _or: [
+        { title: { eq: 'Hello from Alice' } },
+        ...Array.from({ length: 19 }, (_, index) => ({
+          body: { contains: `${index}`.padEnd(50, 'x') },
+        })),
+      ],
+    };
+    const reply = await post({ query: aliased(10), variables: { w } });
+    assert.equal(reply.status, 200, reply.text.slice(0, 300));
+    assert.equal(reply.json?.errors, undefined, reply.text.slice(0, 300));
+    assert.equal((reply.json?.data?.a9 as unknown[] | undefined)?.length, 1);
+  });
+
+  test('aliases each within a share of the budget but over it together are refused', async () => {
+    const w = { _or: Array.from({ length: 70 }, (_, index) => ({ title: { eq: `t${index}` } })) };
+    const two = await post({ query: aliased(2), variables: { w } });
+    assert.equal(two.status, 200, two.text.slice(0, 300));
+    const three = await post({ query: aliased(3), variables: { w } });
+    assert.equal(three.status, 400, three.text.slice(0, 300));
+    assert.match(
+      firstError(three).message,
+      /^The where filters of this request hold 210 conditions, more than the 200/,
+    );
+  });
+});
+
 describe('service endpoints and headers', () => {
   test('/health and /ready are 200', async () => {
     const health = await exchange(server.app, { method: 'GET', url: '/health' });
@@ -187,7 +269,10 @@ describe('production mode with tight limits', () => {
   let production: TestServer;
 
   before(async () => {
-    variant = blogVariant('[limits]\nmax_depth = 3\nmax_aliases = 2\nmax_pattern_length = 5\n');
+    variant = blogVariant(
+      '[limits]\nmax_depth = 3\nmax_aliases = 2\nmax_pattern_length = 5\n' +
+        'max_filter_conditions = 4\nmax_pattern_budget = 12\n',
+    );
     production = await startTestServer({
       projectDir: variant.dir,
       // Production refuses to start without every secret it needs, the API key one included.
@@ -256,6 +341,43 @@ describe('production mode with tight limits', () => {
     assert.equal(over.status, 400, over.text);
     assert.deepEqual(errorCodes(over), ['BAD_USER_INPUT']);
     assert.match(firstError(over).message, /longer than 5 characters.*\[limits\] max_pattern_length/);
+  });
+
+  test('the configured filter budget (4 conditions, 12 pattern characters) is the one enforced', async () => {
+    const search =
+      'query ($w: PostWhereInput) ' +
+      '{ a: public_posts(where: $w) { title } b: public_posts(where: $w) { title } }';
+    const within = await send({
+      query: search,
+      variables: { w: { _or: [{ title: { contains: 'abc' } }, { body: { startswith: 'def' } }] } },
+    });
+    assert.equal(within.status, 200, within.text);
+
+    const conditions = await send({
+      query: search,
+      variables: { w: { title: { neq: 'x' }, published: { eq: true }, body: { isnull: false } } },
+    });
+    assert.equal(conditions.status, 400, conditions.text);
+    assert.deepEqual(errorCodes(conditions), ['BAD_USER_INPUT']);
+    assert.match(
+      firstError(conditions).message,
+      /^The where filters of this request hold 6 conditions, more than the 4 one request may hold/,
+    );
+    assert.match(
+      firstError(conditions).message,
+      /raise \[limits\] max_filter_conditions in fraiseql\.toml\.$/,
+    );
+
+    const patterns = await send({
+      query: search,
+      variables: { w: { _or: [{ title: { contains: 'abc' } }, { body: { like: '%defg' } }] } },
+    });
+    assert.equal(patterns.status, 400, patterns.text);
+    assert.match(
+      firstError(patterns).message,
+      /hold 16 characters, more than the 12 one request may hold .*max_pattern_budget in fraiseql/,
+    );
+    assert.equal(patterns.json?.errors?.[0]?.extensions?.maxPatternBudget, 12);
   });
 
   test('more aliases than max_aliases is refused', async () => {
