@@ -3,7 +3,8 @@ import { generateApiKey } from './api-key-format.ts';
 import { hashApiKeyHex } from './api-key-hash.ts';
 import { apiKeyStatus, type ApiKeyRecord } from './api-key-record.ts';
 import type { ApiKeySecret } from './api-key-secret.ts';
-import type { ApiKeyStore } from './api-key-store.ts';
+import type { ApiKeyStore, CredentialRefusal } from './api-key-store.ts';
+import type { CreatingCredential } from './creating-credential.ts';
 
 /** A new key: the only moment the whole key exists outside its holder. */
 export interface IssuedApiKey {
@@ -21,10 +22,20 @@ export interface KeyRequest {
   readonly expiresAt: number | undefined;
   /** A subject, or `cli:<user>`. */
   readonly createdBy: string;
+  /**
+   * The token the key is made with, checked against revocations when the key is written;
+   * undefined for the CLI working on the database itself, which has no credential to check.
+   */
+  readonly credential: CreatingCredential | undefined;
 }
 
+/** The outcome of a creation. */
+export type CreateOutcome =
+  | { readonly created: true; readonly issued: IssuedApiKey }
+  | { readonly created: false; readonly refusal: CredentialRefusal };
+
 /** Why a rotation did not happen. */
-export type RotationRefusal = 'not_found' | 'revoked' | 'expired' | 'already_rotated';
+export type RotationRefusal = 'not_found' | 'revoked' | 'expired' | 'already_rotated' | CredentialRefusal;
 
 /** The outcome of a rotation. */
 export type RotationOutcome =
@@ -45,50 +56,66 @@ export class ApiKeyIssuer {
     private readonly onChange: (prefix: string) => void = () => undefined,
   ) {}
 
-  /** Creates a key; the returned `key` is the only copy. */
-  async create(request: KeyRequest): Promise<IssuedApiKey> {
-    const issued = await this.withFreshKey(async (parts, keyHash) =>
-      this.store.insert({
-        owner: request.owner,
-        name: request.name,
-        prefix: parts.prefix,
-        last4: parts.last4,
-        keyHash,
-        scopes: request.scopes,
-        expiresAt: request.expiresAt,
-        createdBy: request.createdBy,
-      }),
+  /**
+   * Creates a key; the returned `key` is the only copy. Refused when the creating credential has
+   * been revoked or the owner is a disabled user by the time the key is written.
+   */
+  async create(request: KeyRequest): Promise<CreateOutcome> {
+    const { key, result } = await this.withFreshKey((parts, keyHash) =>
+      this.store.insert(
+        {
+          owner: request.owner,
+          name: request.name,
+          prefix: parts.prefix,
+          last4: parts.last4,
+          keyHash,
+          scopes: request.scopes,
+          expiresAt: request.expiresAt,
+          createdBy: request.createdBy,
+        },
+        request.credential,
+      ),
     );
-    if (issued === undefined) throw new Error('API key insert returned no row');
-    return issued;
+    if (!result.inserted) return { created: false, refusal: result.refusal };
+    return { created: true, issued: { key, record: result.record } };
   }
 
   /**
    * Replaces key `id` with a new key of the same owner, name and scopes. The old key keeps
    * working until `graceUntil`; `expiresAt: 'keep'` gives the new key the old key's expiry.
+   * Refused, as `create` is, for a revoked credential or a disabled owner.
    */
   async rotate(
     id: string,
-    options: { readonly graceUntil: number; readonly expiresAt: number | undefined | 'keep'; readonly createdBy: string },
+    options: {
+      readonly graceUntil: number;
+      readonly expiresAt: number | undefined | 'keep';
+      readonly createdBy: string;
+      readonly credential: CreatingCredential | undefined;
+    },
   ): Promise<RotationOutcome> {
-    let previous: ApiKeyRecord | undefined;
-    const issued = await this.withFreshKey(async (parts, keyHash) => {
-      const result = await this.store.rotate(id, {
-        prefix: parts.prefix,
-        last4: parts.last4,
-        keyHash,
-        createdBy: options.createdBy,
-        graceUntil: options.graceUntil,
-        expiresAt: options.expiresAt,
-      });
-      previous = result?.previous;
-      return result?.replacement;
-    });
-    if (issued === undefined || previous === undefined) {
-      return { rotated: false, refusal: await this.whyNotRotated(id) };
+    const { key, result } = await this.withFreshKey((parts, keyHash) =>
+      this.store.rotate(
+        id,
+        {
+          prefix: parts.prefix,
+          last4: parts.last4,
+          keyHash,
+          createdBy: options.createdBy,
+          graceUntil: options.graceUntil,
+          expiresAt: options.expiresAt,
+        },
+        options.credential,
+      ),
+    );
+    if (!result.rotated) {
+      return {
+        rotated: false,
+        refusal: result.refusal === 'not_rotatable' ? await this.whyNotRotated(id) : result.refusal,
+      };
     }
-    this.onChange(previous.prefix);
-    return { rotated: true, issued, previous };
+    this.onChange(result.previous.prefix);
+    return { rotated: true, issued: { key, record: result.replacement }, previous: result.previous };
   }
 
   /** Revokes key `id` now; undefined when there is no such key. Revoking twice is harmless. */
@@ -117,14 +144,13 @@ export class ApiKeyIssuer {
   }
 
   /** Runs `save` with a new key, drawing another when the prefix is already taken. */
-  private async withFreshKey(
-    save: (parts: { prefix: string; last4: string }, keyHash: string) => Promise<ApiKeyRecord | undefined>,
-  ): Promise<IssuedApiKey | undefined> {
+  private async withFreshKey<Result>(
+    save: (parts: { prefix: string; last4: string }, keyHash: string) => Promise<Result>,
+  ): Promise<{ key: string; result: Result }> {
     for (let attempt = 1; ; attempt += 1) {
       const parts = generateApiKey();
       try {
-        const record = await save(parts, hashApiKeyHex(this.secret.bytes(), parts.key));
-        return record === undefined ? undefined : { key: parts.key, record };
+        return { key: parts.key, result: await save(parts, hashApiKeyHex(this.secret.bytes(), parts.key)) };
       } catch (error) {
         const collided = isDatabaseError(error) && error.code === '23505' && error.constraint === 'api_keys_prefix_key';
         if (!collided || attempt >= PREFIX_ATTEMPTS) throw error;

@@ -8,7 +8,8 @@ import { adminPermissionLost, administratorStanding, type AdministratorStanding 
 import type { ApiKeyIssuer, RotationRefusal } from './api-key-issuer.ts';
 import { describeApiKey, type ApiKeyRecord } from './api-key-record.ts';
 import { readCreateKeyRequest, readRotateKeyRequest } from './api-key-requests.ts';
-import type { ApiKeyStore } from './api-key-store.ts';
+import type { ApiKeyStore, CredentialRefusal } from './api-key-store.ts';
+import { creatingCredentialOf } from './creating-credential.ts';
 
 /** Options of `apiKeyRoutes`. */
 export interface ApiKeyRoutesOptions {
@@ -93,13 +94,16 @@ export function apiKeyRoutes(options: ApiKeyRoutesOptions): HttpRoutes {
         const owner = body.owner ?? who.principal.subject;
         if (owner !== who.principal.subject) await requireAdmin(who, 'create a key for another owner');
         requireHeld(who, body.scopes);
-        const issued = await options.issuer.create({
+        const outcome = await options.issuer.create({
           owner,
           name: body.name,
           scopes: body.scopes,
           expiresAt: body.expiresAt,
           createdBy: who.principal.subject,
+          credential: creatingCredentialOf(who.principal),
         });
+        if (!outcome.created) throw credentialRefused(outcome.refusal, who.principal, owner);
+        const { issued } = outcome;
         return reply.code(201).send({
           key: issued.key,
           ...describeApiKey(issued.record, now()),
@@ -150,8 +154,9 @@ export function apiKeyRoutes(options: ApiKeyRoutesOptions): HttpRoutes {
           graceUntil: now() + graceSeconds * 1000,
           expiresAt: body.expiresAt,
           createdBy: who.principal.subject,
+          credential: creatingCredentialOf(who.principal),
         });
-        if (!outcome.rotated) throw rotationRefused(outcome.refusal);
+        if (!outcome.rotated) throw rotationRefused(outcome.refusal, who.principal, record.owner);
         return reply.code(201).send({
           key: outcome.issued.key,
           ...describeApiKey(outcome.issued.record, now()),
@@ -237,8 +242,36 @@ function needsAdmin(adminScope: string, what: string): PublicError {
   });
 }
 
-function rotationRefused(refusal: RotationRefusal): PublicError {
+/**
+ * The answer when the database refused to write a key (built-in migration 010): the token was
+ * revoked by the time the key was written (its jti, its session, or a revoke-all of its subject
+ * since it was issued), which the token's own check had not seen yet; or the owner is a
+ * disabled user, whose keys would not work.
+ */
+function credentialRefused(refusal: CredentialRefusal, principal: Principal, owner: string): PublicError {
   switch (refusal) {
+    case 'credential_revoked':
+      return new PublicError('TOKEN_REVOKED', {
+        extensions: { reason: 'TOKEN_REVOKED' },
+        logDetail: {
+          explanation:
+            'the token was revoked (its jti, its session, or a revoke-all of its subject) before the key was written',
+          subject: principal.subject,
+          ...(principal.tokenId === undefined ? {} : { tokenId: principal.tokenId }),
+        },
+      });
+    case 'owner_disabled':
+      return new PublicError('CONFLICT', {
+        message: `The owner of this key, ${owner}, is a disabled user: enable the user before creating or rotating its keys.`,
+      });
+  }
+}
+
+function rotationRefused(refusal: RotationRefusal, principal: Principal, owner: string): PublicError {
+  switch (refusal) {
+    case 'credential_revoked':
+    case 'owner_disabled':
+      return credentialRefused(refusal, principal, owner);
     case 'not_found':
       return new PublicError('NOT_FOUND', { message: 'No API key with this id belongs to you.' });
     case 'revoked':

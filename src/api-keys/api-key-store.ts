@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.ts';
 import type { ApiKeyRecord } from './api-key-record.ts';
+import type { CreatingCredential } from './creating-credential.ts';
 
 /** What a new key row needs; the key itself is not part of it. */
 export interface NewApiKeyRow {
@@ -26,6 +27,25 @@ export interface RotationRow {
   readonly expiresAt: number | undefined | 'keep';
 }
 
+/**
+ * Why the database refused to write a key (built-in migration 010): the creating credential is
+ * revoked, or the key's owner is a disabled user.
+ */
+export type CredentialRefusal = 'credential_revoked' | 'owner_disabled';
+
+/** What `ApiKeyStore.insert` did. */
+export type InsertOutcome =
+  | { readonly inserted: true; readonly record: ApiKeyRecord }
+  | { readonly inserted: false; readonly refusal: CredentialRefusal };
+
+/**
+ * What `ApiKeyStore.rotate` did; `not_rotatable` when the key does not exist, is revoked,
+ * expired or already rotated (the caller tells these apart with `findById`).
+ */
+export type RotateOutcome =
+  | { readonly rotated: true; readonly replacement: ApiKeyRecord; readonly previous: ApiKeyRecord }
+  | { readonly rotated: false; readonly refusal: CredentialRefusal | 'not_rotatable' };
+
 /** SQL reading one row in the shape `toRecord` expects; times as float epoch milliseconds. */
 const COLUMNS = `id::text AS id, owner, name, prefix, last4, key_hash, scopes,
   (extract(epoch FROM expires_at) * 1000)::float8 AS expires_at, revoked,
@@ -49,15 +69,45 @@ export function isApiKeyId(text: string): boolean {
 export class ApiKeyStore {
   constructor(private readonly database: Database) {}
 
-  /** Inserts a key; a prefix collision surfaces as the database's unique violation (23505). */
-  async insert(row: NewApiKeyRow): Promise<ApiKeyRecord> {
-    const result = await this.database.query(
-      `INSERT INTO fraiseql_auth.api_keys (owner, name, prefix, last4, key_hash, scopes, expires_at, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6::text[], to_timestamp($7::float8 / 1000), $8)
-       RETURNING ${COLUMNS}`,
-      [row.owner, row.name, row.prefix, row.last4, row.keyHash, [...row.scopes], row.expiresAt ?? null, row.createdBy],
+  /**
+   * Inserts a key unless its creating credential is revoked or its owner is a disabled user,
+   * checked in the same transaction under a lock per subject that every revoke-all also takes
+   * (`fraiseql_auth.create_api_key`, built-in migration 010): a revoke-all committed first
+   * refuses the key, and one committed after revokes it. `credential` undefined checks no
+   * credential (the CLI working on the database itself). A prefix collision surfaces as the
+   * database's unique violation (23505).
+   */
+  async insert(row: NewApiKeyRow, credential: CreatingCredential | undefined): Promise<InsertOutcome> {
+    const result = await this.database.query<{ outcome: string; key_id: string | null }>(
+      `SELECT outcome, key_id::text AS key_id FROM fraiseql_auth.create_api_key(
+         $1, $2, $3, $4, $5, $6::text[], to_timestamp($7::float8 / 1000), $8,
+         $9, to_timestamp($10::float8), $11, $12::uuid)`,
+      [
+        row.owner,
+        row.name,
+        row.prefix,
+        row.last4,
+        row.keyHash,
+        [...row.scopes],
+        row.expiresAt ?? null,
+        row.createdBy,
+        ...credentialValues(credential),
+      ],
     );
-    return this.only(result.rows, 'insert');
+    const outcome = result.rows[0];
+    if (outcome === undefined) throw new Error('fraiseql_auth.create_api_key returned no row');
+    switch (outcome.outcome) {
+      case 'credential_revoked':
+      case 'owner_disabled':
+        return { inserted: false, refusal: outcome.outcome };
+      case 'created': {
+        const record = outcome.key_id === null ? undefined : await this.findById(outcome.key_id);
+        if (record === undefined) throw new Error('API key insert committed, but its row could not be read back');
+        return { inserted: true, record };
+      }
+      default:
+        throw new Error(`fraiseql_auth.create_api_key returned an unexpected outcome "${outcome.outcome}"`);
+    }
   }
 
   /**
@@ -118,33 +168,18 @@ export class ApiKeyStore {
   }
 
   /**
-   * Rotates a key in one statement: inserts the replacement (same owner, name and scopes) and
-   * marks the old key replaced with its grace time. The old row is locked first, so of two
-   * concurrent rotations only one succeeds. Undefined when the key does not exist, is revoked
-   * or was already rotated (the caller tells these apart with `findById`).
+   * Rotates a key in one transaction (`fraiseql_auth.rotate_api_key`, built-in migration 010):
+   * with the same checks and lock as `insert`, inserts the replacement (same owner, name and
+   * scopes) and marks the old key replaced with its grace time. The old row is locked first, so
+   * of two concurrent rotations only one succeeds.
    */
-  async rotate(oldId: string, row: RotationRow): Promise<{ replacement: ApiKeyRecord; previous: ApiKeyRecord } | undefined> {
-    if (!isApiKeyId(oldId)) return undefined;
+  async rotate(oldId: string, row: RotationRow, credential: CreatingCredential | undefined): Promise<RotateOutcome> {
+    if (!isApiKeyId(oldId)) return { rotated: false, refusal: 'not_rotatable' };
     const keepExpiry = row.expiresAt === 'keep';
-    const result = await this.database.query(
-      `WITH old AS (
-         SELECT * FROM fraiseql_auth.api_keys
-         WHERE id = $1::uuid AND NOT revoked AND replaced_by IS NULL AND grace_until IS NULL
-           AND (expires_at IS NULL OR expires_at > now())
-         FOR UPDATE
-       ), fresh AS (
-         INSERT INTO fraiseql_auth.api_keys (owner, name, prefix, last4, key_hash, scopes, expires_at, created_by)
-         SELECT owner, name, $2, $3, $4, scopes,
-                CASE WHEN $5::boolean THEN expires_at ELSE to_timestamp($6::float8 / 1000) END, $7
-         FROM old
-         RETURNING id
-       ), retired AS (
-         UPDATE fraiseql_auth.api_keys k
-         SET replaced_by = fresh.id, grace_until = to_timestamp($8::float8 / 1000)
-         FROM fresh WHERE k.id = $1::uuid
-         RETURNING k.id
-       )
-       SELECT fresh.id::text AS fresh_id FROM fresh, retired`,
+    const result = await this.database.query<{ outcome: string; key_id: string | null }>(
+      `SELECT outcome, key_id::text AS key_id FROM fraiseql_auth.rotate_api_key(
+         $1::uuid, $2, $3, $4, $5::boolean, to_timestamp($6::float8 / 1000), $7,
+         to_timestamp($8::float8 / 1000), $9, to_timestamp($10::float8), $11, $12::uuid)`,
       [
         oldId,
         row.prefix,
@@ -154,15 +189,29 @@ export class ApiKeyStore {
         keepExpiry || row.expiresAt === undefined ? null : row.expiresAt,
         row.createdBy,
         row.graceUntil,
+        ...credentialValues(credential),
       ],
     );
-    const freshId = result.rows[0]?.['fresh_id'];
-    if (typeof freshId !== 'string') return undefined;
-    const [replacement, previous] = await Promise.all([this.findById(freshId), this.findById(oldId)]);
+    const outcome = result.rows[0];
+    if (outcome === undefined) throw new Error('fraiseql_auth.rotate_api_key returned no row');
+    switch (outcome.outcome) {
+      case 'credential_revoked':
+      case 'owner_disabled':
+      case 'not_rotatable':
+        return { rotated: false, refusal: outcome.outcome };
+      case 'rotated':
+        break;
+      default:
+        throw new Error(`fraiseql_auth.rotate_api_key returned an unexpected outcome "${outcome.outcome}"`);
+    }
+    const [replacement, previous] = await Promise.all([
+      outcome.key_id === null ? undefined : this.findById(outcome.key_id),
+      this.findById(oldId),
+    ]);
     if (replacement === undefined || previous === undefined) {
       throw new Error(`API key rotation of ${oldId} committed, but its rows could not be read back`);
     }
-    return { replacement, previous };
+    return { rotated: true, replacement, previous };
   }
 
   /** Records when keys were last used, in one statement; a later time never goes backwards. */
@@ -176,12 +225,12 @@ export class ApiKeyStore {
       [[...uses.keys()], [...uses.values()]],
     );
   }
+}
 
-  private only(rows: readonly Record<string, unknown>[], what: string): ApiKeyRecord {
-    const row = rows[0];
-    if (row === undefined) throw new Error(`API key ${what} returned no row`);
-    return toRecord(row);
-  }
+/** The creating credential as the last four arguments of create_api_key and rotate_api_key. */
+function credentialValues(credential: CreatingCredential | undefined): unknown[] {
+  if (credential === undefined) return [null, null, null, null];
+  return [credential.subject, credential.issuedAt ?? null, credential.tokenId ?? null, credential.sessionId ?? null];
 }
 
 function toRecord(row: Record<string, unknown>): ApiKeyRecord {

@@ -56,14 +56,16 @@ export function directKeyAdministration(parts: DirectKeyAdministrationParts): Ke
       if (request.owner === undefined) {
         throw new KeyAdministrationError('Say whose key it is with --owner <subject or service name>.');
       }
-      const issued = await parts.issuer.create({
+      const outcome = await parts.issuer.create({
         owner: request.owner,
         name: request.name,
         scopes: request.scopes,
         expiresAt: request.expiresAt,
         createdBy: parts.actor,
+        credential: undefined,
       });
-      return { key: issued.key, view: view(issued.record) };
+      if (!outcome.created) throw new KeyAdministrationError(ownerDisabled(request.owner));
+      return { key: outcome.issued.key, view: view(outcome.issued.record) };
     },
     async list(owner) {
       return (await parts.store.list(owner)).map(view);
@@ -75,8 +77,10 @@ export function directKeyAdministration(parts: DirectKeyAdministrationParts): Ke
         graceUntil: now() + (request.graceSeconds ?? parts.rotationGraceSeconds) * 1000,
         expiresAt: request.expiresAt,
         createdBy: parts.actor,
+        credential: undefined,
       });
       if (!outcome.rotated) {
+        if (outcome.refusal === 'owner_disabled') throw new KeyAdministrationError(ownerDisabled(record.owner));
         throw new KeyAdministrationError(`Key ${shown(reference)} cannot be rotated: it is ${outcome.refusal.replace('_', ' ')}.`);
       }
       return { key: outcome.issued.key, view: view(outcome.issued.record), replaces: view(outcome.previous) };
@@ -88,6 +92,14 @@ export function directKeyAdministration(parts: DirectKeyAdministrationParts): Ke
       return { view: view(revoked ?? record), alreadyRevoked: false };
     },
   };
+}
+
+/**
+ * The refusal of a key for a disabled user. The CLI passes no credential, so the database's
+ * other refusal, a revoked credential, does not happen here.
+ */
+function ownerDisabled(owner: string): string {
+  return `${owner} is a disabled user: enable the user (fraiseql-ts users enable) before creating or rotating its keys.`;
 }
 
 /** A reference as it may be echoed: never a whole key. */

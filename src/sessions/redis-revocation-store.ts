@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
 
-import { revokeOwnerApiKeys } from '../api-keys/revoke-owner-keys.ts';
 import { ConfigError } from '../config/load-config.ts';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../log/logger.ts';
@@ -61,8 +60,9 @@ export interface RedisRevocationStoreOptions {
  * keys that expire when they can no longer refuse anything, or never when that time is unknown
  * (no `exp`, and no `[auth] max_token_lifetime_seconds`), so there is nothing to clean up;
  * and a PUBLISH on channel `fraiseql_revocation` with every write, which empties the cache of
- * every server. Sessions stay in PostgreSQL: a token's `sid` is looked up there, and a
- * revoke-all revokes the subject's sessions there, whose triggers notify as before.
+ * every server. Sessions stay in PostgreSQL: a token's `sid` is looked up there. A revoke-all is
+ * also recorded there (fraiseql_auth.revoked_users), whose triggers revoke the subject's sessions
+ * and API keys and notify as before, and which API key creation checks.
  *
  * Commands are never queued while Redis is unreachable: they fail at once, so a request is
  * refused with 503 (or accepted, with `fail_open`) rather than left waiting.
@@ -165,16 +165,17 @@ export class RedisRevocationStore implements RevocationBackend {
   }
 
   /**
-   * The subject's revoke-all instant in Redis, then its sessions in PostgreSQL. The key's TTL
-   * is that of the new instant (which covers every token the one it replaces covered).
+   * The subject's revoke-all, first in PostgreSQL (fraiseql_auth.revoked_users, as the
+   * PostgreSQL store writes it), then its instant in Redis, where requests look it up. The row
+   * in PostgreSQL is what an API key being created checks under the same lock (built-in
+   * migration 010), so a key minted with a token authenticated before the revoke-all cannot
+   * outlive it; its triggers also revoke the subject's sessions and API keys. The Redis key's
+   * TTL is that of the new instant (which covers every token the one it replaces covered).
    */
   async revokeSubject(subject: string, reason: string): Promise<Date> {
-    const nowMs = this.#now();
-    const before = new Date(nowMs);
-    await this.writeRevokeAll(revokedSubjectKey(subject), String(nowMs / 1000), endOfRevokeAll(nowMs, this.lifetime));
-    await this.#sessions.revokeSubjectSessions(subject, before, reason);
-    // API keys last longer than any revoke-all record, so they are revoked, not compared.
-    await revokeOwnerApiKeys(this.options.database, subject);
+    const before = await new RevocationStore(this.options.database, this.lifetime).revokeSubject(subject, reason);
+    const beforeMs = before.getTime();
+    await this.writeRevokeAll(revokedSubjectKey(subject), String(beforeMs / 1000), endOfRevokeAll(beforeMs, this.lifetime));
     return before;
   }
 

@@ -169,8 +169,11 @@ export class RevocationStore implements RevocationBackend {
   /**
    * Revokes every token of `subject` issued until now: upserts its revoked_users row, whose
    * triggers (built-in migrations 006 and 008) revoke the subject's sessions and API keys and
-   * notify every server. `expires_at` records when the row may go (`infinity` without a
-   * lifetime bound); `cleanup` decides from `revoked_before`. Returns that instant.
+   * notify every server. The row is written under the subject's lock, which API key creation
+   * also takes (migration 010), and `now()` there becomes the moment the lock is held, so a key
+   * committed before is revoked and one written after sees the revoke-all. `expires_at` records
+   * when the row may go (`infinity` without a lifetime bound); `cleanup` decides from
+   * `revoked_before`. Returns that instant.
    */
   async revokeSubject(subject: string, reason: string): Promise<Date> {
     const keepSeconds = revokeAllRetentionSeconds(this.lifetime);

@@ -148,22 +148,6 @@ export class SessionStore {
     return result.rows[0] ?? null;
   }
 
-  /**
-   * Revokes every session of `subject` that began at or before `before` (a revoke-all made in
-   * the Redis store; with the PostgreSQL store a trigger of migration 006 does this). Returns
-   * how many were revoked.
-   */
-  async revokeSubjectSessions(subject: string, before: Date, reason: string): Promise<number> {
-    const result = await this.database.query(
-      `UPDATE fraiseql_auth.sessions s SET revoked_at = now(), revoked_reason = $3
-         FROM fraiseql_auth.users u
-        WHERE u.id = s.user_id AND u.subject = $1 AND s.revoked_at IS NULL AND s.created_at <= $2
-        RETURNING 1`,
-      [subject, before.toISOString(), reason],
-    );
-    return result.rows.length;
-  }
-
   /** The session a refresh token belongs to, with its user's subject. */
   async sessionOfRefreshToken(hash: string): Promise<{ sessionId: string; subject: string } | undefined> {
     const result = await this.database.query<{ sessionId: string; subject: string }>(

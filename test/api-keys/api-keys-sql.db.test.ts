@@ -39,13 +39,16 @@ function documentedStatements(section: string): string[][] {
 describe(`the documented SQL for keys (${testEngine()})`, () => {
   test("the spec page's SELECT and UPDATE, as docs/api-keys.md writes them for fraiseql-ts", async () => {
     const issuer = new ApiKeyIssuer(new ApiKeyStore(database.db), { bytes: () => Buffer.alloc(32, 7) });
-    const { key, record } = await issuer.create({
+    const created = await issuer.create({
       owner: 'svc-report',
       name: 'nightly',
       scopes: ['read:posts'],
       expiresAt: undefined,
       createdBy: 'cli:test',
+      credential: undefined,
     });
+    assert.ok(created.created);
+    const { key, record } = created.issued;
     const blocks = documentedStatements('Keys in SQL');
     assert.equal(blocks.length, 2, 'the spec page form, then the form that works here');
     const [select = '', update = ''] = blocks[1] ?? [];

@@ -138,14 +138,16 @@ describe("the owner's credentials ending, across instances", () => {
     await untilRefused(pair.a.app, key, 1000);
   });
 
-  test('a user disabled, then a key made for them, then enabled: B follows each change within one second', async () => {
+  test('a key made, then its owner added as a disabled user, then enabled: B follows each change within one second', async () => {
     const subject = randomUUID();
+    // No key is made for a disabled user: the key comes first, its owner's users row after.
+    const key = await keyOf(pair.a.app, subject);
+    assert.equal((await useKey(pair.b.app, key)).status, 200, 'B accepts (and caches) the key first');
     // Role reader: a user's key grants only the scopes its owner holds (read:posts here).
     await pair.database.db.query(
       "INSERT INTO fraiseql_auth.users (username, subject, disabled, role) VALUES ($1, $2, true, 'reader')",
       [`cross-${subject.slice(0, 8)}`, subject],
     );
-    const key = await keyOf(pair.a.app, subject);
     await untilRefused(pair.b.app, key, 1000);
     await pair.database.db.query('UPDATE fraiseql_auth.users SET disabled = false WHERE subject = $1', [subject]);
     const started = performance.now();

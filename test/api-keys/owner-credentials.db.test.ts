@@ -148,10 +148,18 @@ describe("keys end with their owner's credentials", () => {
   });
 
   test('a key of a disabled user is refused ("owner disabled", prefix only) until the user is enabled', async () => {
+    // No new key is made for a disabled user, so the key is made first, by a subject that
+    // becomes a disabled user afterwards (a users row added for it; disabling revokes keys).
     const subject = randomUUID();
-    await addUser('dora', subject, true);
     const { key, prefix } = await createKey(subject, ['read:posts']);
+    await assertAccepted(key);
+    await addUser('dora', subject, true);
     await assertInvalidKey(key);
+    const refused = await call('POST', '/api/keys', {
+      token: await server.token({ sub: subject, scopes: ['read:posts'] }),
+      body: { name: 'while-disabled', scopes: ['read:posts'] },
+    });
+    assert.equal(refused.status, 409, refused.text);
     assert.deepEqual(refusalsLogged(prefix), ['owner disabled']);
     const line = log.lines.find((entry) => JSON.stringify(entry).includes('owner disabled'));
     assert.ok(line !== undefined && !JSON.stringify(line).includes(key), 'the log holds the prefix, never the key');
