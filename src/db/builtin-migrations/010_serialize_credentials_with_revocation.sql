@@ -111,6 +111,26 @@ LANGUAGE sql STABLE AS $$
          END;
 $$;
 
+-- Why a key of p_owner may not be written now, or NULL when it may: 'credential_revoked' (the
+-- creator's credential, when one is given, is revoked) or 'owner_disabled'. Takes the lock
+-- shared for the owner and the creator first, so each check reads a snapshot taken under it.
+CREATE FUNCTION fraiseql_auth.key_write_refusal(
+  p_owner text, p_creator text, p_issued_at timestamptz, p_token_id text, p_session_id uuid)
+RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM fraiseql_auth.lock_subjects(ARRAY[p_owner, p_creator], true);
+  IF p_creator IS NOT NULL
+     AND fraiseql_auth.credential_revoked(p_creator, p_issued_at, p_token_id, p_session_id) THEN
+    RETURN 'credential_revoked';
+  END IF;
+  IF EXISTS (SELECT 1 FROM fraiseql_auth.users u WHERE u.subject = p_owner AND u.disabled) THEN
+    RETURN 'owner_disabled';
+  END IF;
+  RETURN NULL;
+END;
+$$;
+
 -- Creates a key, or says why not: 'created' with its id, 'credential_revoked' (the creator's
 -- credential, when one is given, is revoked) or 'owner_disabled'. p_creator NULL means no
 -- credential to check (the CLI working on the database itself).
@@ -121,17 +141,12 @@ CREATE FUNCTION fraiseql_auth.create_api_key(
 RETURNS TABLE (outcome text, key_id uuid)
 LANGUAGE plpgsql AS $$
 DECLARE
+  refusal text;
   new_id uuid;
 BEGIN
-  PERFORM fraiseql_auth.lock_subjects(ARRAY[p_owner, p_creator], true);
-  -- Each statement from here reads a snapshot taken under the lock.
-  IF p_creator IS NOT NULL
-     AND fraiseql_auth.credential_revoked(p_creator, p_issued_at, p_token_id, p_session_id) THEN
-    RETURN QUERY SELECT 'credential_revoked'::text, NULL::uuid;
-    RETURN;
-  END IF;
-  IF EXISTS (SELECT 1 FROM fraiseql_auth.users u WHERE u.subject = p_owner AND u.disabled) THEN
-    RETURN QUERY SELECT 'owner_disabled'::text, NULL::uuid;
+  refusal := fraiseql_auth.key_write_refusal(p_owner, p_creator, p_issued_at, p_token_id, p_session_id);
+  IF refusal IS NOT NULL THEN
+    RETURN QUERY SELECT refusal, NULL::uuid;
     RETURN;
   END IF;
   INSERT INTO fraiseql_auth.api_keys
@@ -153,6 +168,7 @@ CREATE FUNCTION fraiseql_auth.rotate_api_key(
 RETURNS TABLE (outcome text, key_id uuid)
 LANGUAGE plpgsql AS $$
 DECLARE
+  refusal text;
   key_owner text;
   old fraiseql_auth.api_keys%ROWTYPE;
   new_id uuid;
@@ -162,14 +178,9 @@ BEGIN
     RETURN QUERY SELECT 'not_rotatable'::text, NULL::uuid;
     RETURN;
   END IF;
-  PERFORM fraiseql_auth.lock_subjects(ARRAY[key_owner, p_creator], true);
-  IF p_creator IS NOT NULL
-     AND fraiseql_auth.credential_revoked(p_creator, p_issued_at, p_token_id, p_session_id) THEN
-    RETURN QUERY SELECT 'credential_revoked'::text, NULL::uuid;
-    RETURN;
-  END IF;
-  IF EXISTS (SELECT 1 FROM fraiseql_auth.users u WHERE u.subject = key_owner AND u.disabled) THEN
-    RETURN QUERY SELECT 'owner_disabled'::text, NULL::uuid;
+  refusal := fraiseql_auth.key_write_refusal(key_owner, p_creator, p_issued_at, p_token_id, p_session_id);
+  IF refusal IS NOT NULL THEN
+    RETURN QUERY SELECT refusal, NULL::uuid;
     RETURN;
   END IF;
   -- Locked, so of two concurrent rotations only one succeeds.
@@ -196,6 +207,7 @@ $$;
 
 REVOKE ALL ON FUNCTION fraiseql_auth.lock_subjects(text[], boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fraiseql_auth.credential_revoked(text, timestamptz, text, uuid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fraiseql_auth.key_write_refusal(text, text, timestamptz, text, uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fraiseql_auth.create_api_key(
   text, text, text, text, text, text[], timestamptz, text, text, timestamptz, text, uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fraiseql_auth.rotate_api_key(
