@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { Principal } from '../auth/principal.ts';
 import { PublicError } from '../errors/public-error.ts';
@@ -68,7 +68,7 @@ export function apiKeyRoutes(options: ApiKeyRoutesOptions): HttpRoutes {
           throw error;
         }
       };
-    const manager = (request: FastifyRequest): Promise<Manager> => tokenHolder(app, context, request, options);
+    const manager = (request: FastifyRequest): Promise<Manager> => tokenHolder(context, request, options);
     const requireAdmin = async (who: Manager, what: string): Promise<void> => {
       const standing = await who.standing();
       if (standing === 'scope-missing') throw needsAdmin(options.adminScope, what);
@@ -190,7 +190,6 @@ export function apiKeyRoutes(options: ApiKeyRoutesOptions): HttpRoutes {
 
 /** The token holder of a management request. @throws PublicError when there is none. */
 async function tokenHolder(
-  app: FastifyInstance,
   context: RouteContext,
   request: FastifyRequest,
   options: ApiKeyRoutesOptions,
@@ -211,7 +210,7 @@ async function tokenHolder(
   return {
     principal,
     access,
-    standing: () => (standing ??= administratorStanding(app, principal, options)),
+    standing: () => (standing ??= administratorStanding(context.permissions, principal, options)),
   };
 }
 

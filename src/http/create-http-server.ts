@@ -12,6 +12,7 @@ import {
   type GraphQLRequest,
   type GraphQLResult,
 } from '../graphql/execute-operation.ts';
+import type { SubjectPermissions } from '../graphql/access/subject-permissions.ts';
 import type { Logger } from '../log/logger.ts';
 import { runInRequestLogScope } from '../log/request-log-scope.ts';
 import { negotiateMediaType } from './negotiate-media-type.ts';
@@ -24,6 +25,8 @@ export interface RouteContext {
   authenticate(request: FastifyRequest): Promise<Caller>;
   /** Sends a catalogue error as `{ errors: [...] }` with its status and any WWW-Authenticate. */
   sendError(request: FastifyRequest, reply: FastifyReply, error: PublicError): FastifyReply;
+  /** The database permissions `requiresPermission` reads, for the administration routes' check. */
+  readonly permissions: SubjectPermissions | undefined;
 }
 
 /** A feature's HTTP routes (sessions, API keys, administration), registered at start. */
@@ -167,6 +170,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       challenge(reply, error);
       return sendError(reply, error, request.id);
     },
+    permissions: options.executor.permissions,
   };
   // Feature routes bind request strings as PostgreSQL text, which cannot hold a NUL: refuse it
   // here once, for every route, rather than let a statement fail as an internal error. /graphql

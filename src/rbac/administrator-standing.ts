@@ -1,9 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-
 import type { Principal } from '../auth/principal.ts';
 import { PublicError } from '../errors/public-error.ts';
 import { callerAccess, type RoleScopes } from '../graphql/access/caller-access.ts';
-import type { SubjectGrants } from './permission-cache.ts';
+import type { SubjectPermissions } from '../graphql/access/subject-permissions.ts';
 
 /** What an administrative route requires. */
 export interface AdministratorRule {
@@ -27,23 +25,6 @@ export interface AdministratorRule {
  */
 export type AdministratorStanding = 'admin' | 'scope-missing' | 'permission-lost';
 
-/** Where the admin check reads a subject's database grants (the rbac feature's PermissionCache). */
-export interface SubjectGrantsSource {
-  grantsOf(subject: string): Promise<SubjectGrants>;
-}
-
-/**
- * The grants source of each server, keyed by its Fastify instance: the rbac feature registers
- * its permission cache when its routes are registered, and every feature's administration
- * routes (registered on the same instance) find it there at request time.
- */
-const SOURCES = new WeakMap<FastifyInstance, SubjectGrantsSource>();
-
-/** Makes `source` the database grants the admin check of `app`'s routes reads. */
-export function registerSubjectGrants(app: FastifyInstance, source: SubjectGrantsSource): void {
-  SOURCES.set(app, source);
-}
-
 /**
  * The admin check shared by /admin/rbac, /auth/users (and revoke-all of another subject) and
  * the administration of other owners' keys under /api/keys. A scope in a token is a snapshot
@@ -53,24 +34,25 @@ export function registerSubjectGrants(app: FastifyInstance, source: SubjectGrant
  * it without a new token. A subject the users table does not know (an identity provider's, the
  * CLI's) has no grants there to consult: the scope alone decides, as before.
  *
- * @throws Error when no grants source is registered for `app` (the rbac feature is missing):
+ * `permissions` is the server's source (`RouteContext.permissions`).
+ *
+ * @throws Error when the server has no permission source (the rbac feature is missing):
  * administration is refused rather than decided on the token alone.
  */
 export async function administratorStanding(
-  app: FastifyInstance,
+  permissions: SubjectPermissions | undefined,
   principal: Principal,
   rule: AdministratorRule,
 ): Promise<AdministratorStanding> {
   const access = callerAccess({ kind: 'authenticated', principal }, rule.roleScopes);
   if (!access.hasScope(rule.adminScope)) return 'scope-missing';
-  const source = SOURCES.get(app);
-  if (source === undefined) {
+  if (permissions === undefined) {
     throw new Error(
-      'The admin check has no database grants to read: the rbac feature did not register its ' +
-        'permission cache for this server (src/server/features.ts must start it).',
+      'The admin check has no database grants to read: no feature provides permissions ' +
+        '(src/server/features.ts must start the rbac feature).',
     );
   }
-  const grants = await source.grantsOf(principal.subject);
+  const grants = await permissions.grantsOf(principal.subject);
   if (!grants.isUser || grants.permissions.has(rule.adminScope)) return 'admin';
   return 'permission-lost';
 }
@@ -81,12 +63,12 @@ export async function administratorStanding(
  * database user no longer holds the admin permission.
  */
 export async function requireAdministrator(
-  app: FastifyInstance,
+  permissions: SubjectPermissions | undefined,
   principal: Principal,
   rule: AdministratorRule,
   scopeMissing: () => PublicError,
 ): Promise<void> {
-  const standing = await administratorStanding(app, principal, rule);
+  const standing = await administratorStanding(permissions, principal, rule);
   switch (standing) {
     case 'admin':
       return;

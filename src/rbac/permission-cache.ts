@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 
 import type { Database } from '../db/database.ts';
-import type { SubjectPermissions } from '../graphql/access/subject-permissions.ts';
+import type { SubjectGrants, SubjectPermissions } from '../graphql/access/subject-permissions.ts';
 
 /** The channel built-in migration 004 notifies on when users, roles or grants change. */
 export const AUTH_CHANGED_CHANNEL = 'fraiseql_auth_changed';
@@ -25,17 +25,6 @@ SELECT u.disabled, up.permission
  WHERE u.subject = $1`;
 
 const EMPTY: ReadonlySet<string> = Object.freeze(new Set<string>());
-
-/** What the database grants a subject now. */
-export interface SubjectGrants {
-  /**
-   * The subject is a user in `fraiseql_auth.users` (disabled or not). Any other subject (an
-   * identity provider's, a service's) is unknown to the database, which grants it nothing.
-   */
-  readonly isUser: boolean;
-  /** The permissions it holds; empty for a disabled user or a subject that is not one. */
-  readonly permissions: ReadonlySet<string>;
-}
 
 const NOT_A_USER: SubjectGrants = Object.freeze({ isUser: false, permissions: EMPTY });
 
@@ -75,11 +64,7 @@ export class PermissionCache implements SubjectPermissions {
     return (await this.grantsOf(subject)).permissions;
   }
 
-  /**
-   * Whether `subject` is a database user, and its permissions now: the same lookup (and cache)
-   * as `permissionsOf`, for decisions that differ between a database user and any other
-   * subject (the admin check of the administration routes).
-   */
+  /** Whether `subject` is a database user, and its permissions now (the same cache). */
   async grantsOf(subject: string): Promise<SubjectGrants> {
     const cached = this.#entries?.get(subject);
     if (cached !== undefined) return cached;

@@ -1,5 +1,4 @@
 import type { FeatureFactory } from '../server/server-feature.ts';
-import { registerSubjectGrants } from './administrator-standing.ts';
 import { PermissionCache } from './permission-cache.ts';
 import { rbacRoutes } from './rbac-routes.ts';
 import { RbacStore } from './rbac-store.ts';
@@ -10,8 +9,8 @@ import { RbacStore } from './rbac-store.ts';
  *   `permission_cache_seconds` and flushed on every grant change (NOTIFY
  *   fraiseql_auth_changed), so a grant applies to the next request;
  * - `routes`: the admin API under /admin/rbac, guarded by `admin_scope`, unless `admin_api` is
- *   false; and, always, the cache registered as the database grants every administration route
- *   (/admin/rbac, /auth/users, /api/keys) checks a database user's admin permission against.
+ *   false. The same cache is what every administration route (/admin/rbac, /auth/users,
+ *   /api/keys) asks whether a database user still holds its admin permission.
  * Always on: without a permission source every `requiresPermission` operation is refused.
  */
 export const rbacFeature: FeatureFactory = async (context) => {
@@ -31,10 +30,7 @@ export const rbacFeature: FeatureFactory = async (context) => {
   return {
     name: 'rbac',
     permissions: cache,
-    routes: async (app, routeContext) => {
-      registerSubjectGrants(app, cache);
-      await adminRoutes?.(app, routeContext);
-    },
+    ...(adminRoutes === undefined ? {} : { routes: adminRoutes }),
     close: () => cache.close(),
   };
 };

@@ -53,7 +53,7 @@ export function rbacRoutes(options: RbacRoutesOptions): HttpRoutes {
       app.route({
         method,
         url: `${RBAC_ADMIN_PREFIX}${path}`,
-        handler: async (request, reply) => serve(app, request, reply, context, options, handler, action),
+        handler: async (request, reply) => serve(request, reply, context, options, handler, action),
       });
     };
 
@@ -156,7 +156,6 @@ export function rbacRoutes(options: RbacRoutesOptions): HttpRoutes {
 }
 
 async function serve(
-  app: FastifyInstance,
   request: FastifyRequest,
   reply: FastifyReply,
   context: RouteContext,
@@ -170,7 +169,7 @@ async function serve(
       throw new PublicError('MISSING_TOKEN', { extensions: { reason: 'MISSING_TOKEN' } });
     }
     refuseApiKey(caller.principal, 'role administration');
-    await requireAdministrator(app, caller.principal, options, () =>
+    await requireAdministrator(context.permissions, caller.principal, options, () =>
       new PublicError('INSUFFICIENT_SCOPE', {
         extensions: { reason: 'INSUFFICIENT_SCOPE', requiredScopes: [options.adminScope] },
         logDetail: { subject: caller.principal.subject, route: request.routeOptions.url },

@@ -125,7 +125,7 @@ export function sessionRoutes(parts: SessionRoutesParts): HttpRoutes {
         const target = body.sub ?? principal.subject;
         if (target !== principal.subject) {
           // Another subject's tokens: an administrative action, checked like /auth/users.
-          await requireAdministrator(app, principal, parts, () =>
+          await requireAdministrator(context.permissions, principal, parts, () =>
             new PublicError('REVOKE_OTHER_FORBIDDEN', {
               extensions: { reason: 'REVOKE_OTHER_FORBIDDEN', requiredScopes: [parts.adminScope] },
             }),

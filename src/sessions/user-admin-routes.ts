@@ -34,7 +34,7 @@ export function userAdminRoutes(parts: UserAdminParts): HttpRoutes {
     const admin = async (request: FastifyRequest): Promise<void> => {
       const principal = await requirePrincipal(context, request);
       refuseApiKey(principal, 'user administration');
-      await requireAdministrator(app, principal, parts, () =>
+      await requireAdministrator(context.permissions, principal, parts, () =>
         new PublicError('INSUFFICIENT_SCOPE', {
           extensions: { reason: 'INSUFFICIENT_SCOPE', requiredScopes: [parts.adminScope] },
         }),

@@ -131,7 +131,8 @@ describe('authorizePermissions', () => {
     kind: 'authenticated',
     principal: { subject: 'alice', scopes: new Set(), roles: new Set(['admin']), claims: {}, method: 'jwt' },
   };
-  const source = { permissionsOf: async () => new Set(['read:reports']) };
+  const held = new Set(['read:reports']);
+  const source = { permissionsOf: async () => held, grantsOf: async () => ({ isUser: true, permissions: held }) };
 
   const refusal = async (promise: Promise<void>): Promise<PublicError> => {
     try {
